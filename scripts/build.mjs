@@ -1,0 +1,36 @@
+// One esbuild script for every bundle: the extension (client), the language server, the CLI and
+// the webview. Type checking and the test build are `tsc -b`; this script runs both.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+if (!process.argv.includes('--no-typecheck')) {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b'], { stdio: 'inherit' });
+}
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
+await Promise.all([
+  build({ ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  build({ ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  build({
+    ...node,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' }),
+]);
+chmodSync('dist/cli.js', 0o755);
+if (watch) console.log('watch mode is not supported; re-run the build');

@@ -1,0 +1,2 @@
+// kubeid CLI entry point (skeleton).
+process.stdout.write('kubeid\n');
