@@ -30,7 +30,14 @@ await Promise.all([
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   }),
-  build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' }),
+  build({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['webview/src/main.ts'],
+    outfile: 'dist/webview.js',
+  }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 if (watch) console.log('watch mode is not supported; re-run the build');

@@ -50,7 +50,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 function describe(s: ServerStatus | undefined): string {
   if (!s) return 'kubeid: the language server is starting.';
   if (s.state === 'loading') return 'kubeid: reading the workspace manifests…';
-  const kinds = Object.entries(s.objects).map(([k, n]) => `${n} ${k}`).join(', ') || 'no RBAC objects';
+  const kinds =
+    Object.entries(s.objects)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ') || 'no RBAC objects';
   const problems = s.problems ? `; ${s.problems} document(s) could not be read` : '';
   return `kubeid: ${s.files} manifest file(s): ${kinds}${problems}.`;
 }

@@ -1,2 +1,74 @@
-// kubeid CLI entry point (skeleton).
-process.stdout.write('kubeid\n');
+// kubeid CLI: `kubeid can-i`, `kubeid who-can`, in kubectl's grammar. Exit codes: 0 yes / done,
+// 1 no, 2 bad input.
+import { UsageError } from './args';
+import { canI } from './can-i';
+import { InputError, type Io } from './common';
+import { whoCan } from './who-can';
+import { QueryError } from '../core/request';
+
+const VERSION = '0.1.0';
+
+const HELP = `kubeid: Kubernetes RBAC, evaluated exactly as the kube-apiserver does.
+
+Commands:
+  kubeid can-i VERB TYPE[/NAME] --as USER [--as-group G]... --from PATH... [-n NS] [--subresource SUB] [-o json]
+  kubeid can-i VERB /NON-RESOURCE-URL --as USER --from PATH...
+  kubeid can-i --list --as USER --from PATH... [-n NS] [-o json] [--no-headers]
+  kubeid who-can VERB TYPE[/NAME] --from PATH... [-n NS | -A] [--subresource SUB] [-o json] [--no-headers]
+  kubeid version
+
+Common flags:
+  --from PATH        manifests to read: a file, a folder (recursing into .yaml/.yml/.json) or - for stdin; repeatable
+  --no-defaults      leave out the default cluster policy (the ClusterRoles and bindings every cluster starts with)
+  -n, --namespace    namespace of the request (default "default")
+  -o, --output       json for the decision, the reason and where it comes from
+`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'can-i':
+        return await canI(rest, io);
+      case 'who-can':
+        return await whoCan(rest, io);
+      case 'version':
+      case '--version':
+        io.out(`kubeid ${VERSION}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}" for "kubeid" (run kubeid --help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InputError || e instanceof QueryError) {
+      io.err(`error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  const io: Io = {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`error: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

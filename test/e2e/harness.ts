@@ -1,0 +1,198 @@
+// Real-editor harness: the packaged kubeid.vsix installed into code-server (VS Code for the web),
+// driven by Playwright in Debian's chromium. See shared/notes/real-vscode-e2e.md and
+// scripts/setup-code-server.sh, which installs code-server into .vscode-test/code-server.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const root = path.resolve(__dirname, '../../..');
+export const fixtureWorkspace = path.join(root, 'test/fixtures/e2e-workspace');
+const codeServer = path.join(root, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
+const chromiumPath = '/usr/bin/chromium';
+const vsix = path.join(root, 'kubeid.vsix');
+const artifacts = path.join(root, 'test-artifacts');
+
+/** Generous: the first start of code-server and its extension host can take 30-60 s. */
+export const slow = 120_000;
+
+/** Why the real-editor tests cannot run here, or undefined when they can. */
+export function missingPrerequisite(): string | undefined {
+  const setup = 'run `npm run setup:e2e` (bash scripts/setup-code-server.sh) first';
+  if (!existsSync(codeServer)) return `code-server is not installed in .vscode-test/code-server: ${setup}`;
+  if (!existsSync(chromiumPath)) return `chromium is not installed at ${chromiumPath}: ${setup}`;
+  return undefined;
+}
+
+/** The VSIX under test: `npm run package` output, re-packaged when missing or older than dist/. */
+export function ensureVsix(): string {
+  const inputs = ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'package.json'];
+  const missing = inputs.filter((f) => !existsSync(path.join(root, f)));
+  if (missing.length) throw new Error(`${missing.join(', ')} missing: run \`npm run build\` first`);
+  const newest = Math.max(...inputs.map((f) => statSync(path.join(root, f)).mtimeMs));
+  if (!existsSync(vsix) || statSync(vsix).mtimeMs < newest) {
+    const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
+    execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '-o', vsix], { cwd: root, stdio: 'ignore' });
+  }
+  return vsix;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export class Editor {
+  private constructor(
+    readonly page: Page,
+    private readonly browser: Browser,
+    private readonly server: ChildProcess,
+    private readonly tmp: string,
+    private readonly log: () => string,
+  ) {}
+
+  /** Installs the VSIX into a fresh code-server, opens `workspace` in chromium, waits for the workbench. */
+  static async start(workspace: string): Promise<Editor> {
+    const missing = missingPrerequisite();
+    if (missing) throw new Error(missing);
+    const extension = ensureVsix();
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kubeid-e2e-'));
+    const userData = path.join(tmp, 'user-data');
+    const dirs = ['--user-data-dir', userData, '--extensions-dir', path.join(tmp, 'extensions')];
+    mkdirSync(path.join(userData, 'User'), { recursive: true });
+    writeFileSync(
+      path.join(userData, 'User/settings.json'),
+      JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' }),
+    );
+    execFileSync(process.execPath, [codeServer, ...dirs, '--install-extension', extension], { stdio: 'pipe', timeout: slow });
+
+    const port = await freePort();
+    // Its own process group (detached), so teardown can kill code-server with the extension host,
+    // language server and file watcher it forks.
+    const server = spawn(
+      process.execPath,
+      [
+        codeServer,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        ...dirs,
+        '--disable-telemetry',
+        '--disable-update-check',
+        workspace,
+      ],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let log = '';
+    server.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    server.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    // Last resort if the test process ends before teardown (skipped once code-server has exited,
+    // so a recycled pid is never signalled).
+    process.once('exit', () => server.exitCode === null && server.signalCode === null && killProcessGroup(server));
+
+    let browser: Browser | undefined;
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`, server, () => log);
+      browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+        ],
+      });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: slow });
+      return new Editor(page, browser, server, tmp, () => log);
+    } catch (e) {
+      await browser?.close().catch(() => undefined);
+      await stopProcessGroup(server);
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`code-server did not start: ${(e as Error).message}\n--- code-server log ---\n${log}`);
+    }
+  }
+
+  /** Ctrl+P, type the file name, Enter; resolves once its editor tab is active. */
+  async quickOpen(file: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: slow });
+    await input.fill(file);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: slow });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: file }).waitFor({ timeout: slow });
+  }
+
+  /** Ctrl+Shift+P, type the command title, Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: slow });
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: slow });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** A status bar item of kubeid, by the id given to createStatusBarItem (DOM id: `<extension id>.<item id>`). */
+  statusItem(id: string) {
+    return this.page.locator(`[id="kubeid.kubeid.${id}"]`);
+  }
+
+  async screenshot(name: string): Promise<void> {
+    mkdirSync(artifacts, { recursive: true });
+    const file = `e2e-${name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '')}.png`;
+    await this.page.screenshot({ path: path.join(artifacts, file) }).catch(() => undefined);
+  }
+
+  /** Stops chromium and code-server, keeps code-server's log in test-artifacts/, removes the temp dirs. */
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await stopProcessGroup(this.server);
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(path.join(artifacts, 'e2e-code-server.log'), this.log());
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+}
+
+function killProcessGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Kills the whole group and waits until code-server itself has exited. */
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit');
+  killProcessGroup(child);
+  await exited;
+}
+
+async function waitForHttp(url: string, server: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + slow;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`code-server exited with code ${server.exitCode}`);
+    const up = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 200)); // polling interval, not a wait for a condition
+  }
+  throw new Error(`code-server did not answer ${url} within ${slow / 1000} s\n${log()}`);
+}
