@@ -57,6 +57,12 @@ export function buildRequest(q: AccessQuery, catalogue: Catalogue): BuiltRequest
       `kubeid's catalogue has no resource type '${q.target.split('/')[0]}'; checking resource "${t.resource}" in API group "${t.group}" as written`,
     );
   }
+  if (t.known && t.name && !q.subresource && t.known.subresources.some((s) => s.name === t.name)) {
+    // kubectl reads TYPE/NAME as an object name, never as a subresource.
+    warnings.push(
+      `'${q.target}' names the ${t.known.plural} object "${t.name}"; for the ${t.name} subresource use: ${t.known.plural} --subresource ${t.name}`,
+    );
+  }
   let namespace = q.allNamespaces ? '' : (q.namespace ?? DEFAULT_NAMESPACE);
   if (t.known && !t.known.namespaced) {
     if (t.known.plural === 'namespaces' && t.known.group === '' && t.name !== '') {

@@ -213,7 +213,7 @@ function objectHead(node: YMap): { apiVersion: string; kind: string } | undefine
   return undefined;
 }
 
-function makeManifest(file: string, doc: number, node: YMap, item?: number): Manifest {
+function makeManifest(file: string, doc: number, node: YMap, item?: number, value?: Record<string, unknown>): Manifest {
   const head = objectHead(node)!;
   const name = nodeAt(node, ['metadata', 'name']);
   const ns = nodeAt(node, ['metadata', 'namespace']);
@@ -224,12 +224,66 @@ function makeManifest(file: string, doc: number, node: YMap, item?: number): Man
     kind: head.kind,
     name: name?.type === 'scalar' && typeof name.value === 'string' ? name.value : '',
     node,
-    value: toPlain(node) as Record<string, unknown>,
+    value: value ?? (toPlain(node) as Record<string, unknown>),
     span: node.span,
   };
   if (item !== undefined) m.item = item;
   if (ns?.type === 'scalar' && typeof ns.value === 'string') m.namespace = ns.value;
   return m;
+}
+
+/** The one span of trees built from plain data: there is no text to point into. Shared, so frozen. */
+const NO_SPAN: Span = Object.freeze({ start: 0, end: 0 });
+
+/**
+ * Already-decoded JSON objects (the items of an API server list) as a ParsedFile, with trees built
+ * from the values so that policyFromManifests decodes them exactly as it decodes files. Objects
+ * without a string apiVersion and kind are skipped (the items of a typed list such as RoleList
+ * come without them: set them first). Manifest i is item i; `value` is the object itself.
+ */
+export function manifestsFromObjects(objects: readonly unknown[], file: string): ParsedFile {
+  const out: ParsedFile = { file, text: '', manifests: [], problems: [], comments: [], lineStarts: [0] };
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i];
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) continue;
+    const obj = o as Record<string, unknown>;
+    if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') continue;
+    const node = plainTree(obj, 0);
+    if (!node) {
+      const message = `object ${i} nests deeper than ${MAX_DEPTH} levels; not processed`;
+      out.problems.push(makeProblem(file, out.lineStarts, 'too-large', message));
+      continue;
+    }
+    out.manifests.push(makeManifest(file, 0, node as YMap, i, obj));
+  }
+  return out;
+}
+
+/** The tree of a JSON value (undefined when nested deeper than MAX_DEPTH, as for YAML). */
+function plainTree(v: unknown, depth: number): YNode | undefined {
+  if (typeof v !== 'object' || v === null) {
+    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+    return { type: 'scalar', value, span: NO_SPAN };
+  }
+  if (depth >= MAX_DEPTH) return undefined;
+  if (Array.isArray(v)) {
+    const items: YNode[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const item = plainTree(v[i], depth + 1);
+      if (!item) return undefined;
+      items.push(item);
+    }
+    return { type: 'seq', items, span: NO_SPAN };
+  }
+  const entries: YEntry[] = [];
+  for (const key of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[key];
+    if (x === undefined) continue; // as JSON.stringify leaves it out
+    const value = plainTree(x, depth + 1);
+    if (!value) return undefined;
+    entries.push({ key, keySpan: NO_SPAN, value });
+  }
+  return { type: 'map', entries, span: NO_SPAN };
 }
 
 class TreeError extends Error {

@@ -1,0 +1,164 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { manifestsFromObjects, parseManifestText } from '../../server/src/core/manifest/parse';
+import { policyFromManifests } from '../../server/src/core/manifest/rbac';
+import type { ParsedFile } from '../../server/src/core/manifest/parse';
+import type { RbacObject } from '../../server/src/core/rbac/types';
+
+/** The RBAC objects and problem messages of a file, without what depends on text positions. */
+function decode(file: ParsedFile): { objects: RbacObject[]; messages: string[] } {
+  const { objects, problems } = policyFromManifests([file], { origin: 'cluster' });
+  return {
+    objects: objects.map(({ object }) => ({ ...object, source: undefined })),
+    messages: problems.map((p) => `${p.code}: ${p.message}`),
+  };
+}
+
+const yamlText = `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: checkout
+  namespace: shop
+  labels: { app: shop }
+automountServiceAccountToken: false
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: pod-reader
+  annotations: { note: "reads pods" }
+rules:
+  - apiGroups: [""]
+    resources: [pods, pods/log]
+    verbs: [get, list, watch]
+  - apiGroups: [apps]
+    resources: ["*/scale"]
+    resourceNames: [web]
+    verbs: ["*"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: read-pods
+  namespace: shop
+subjects:
+  - kind: ServiceAccount
+    name: checkout
+  - kind: User
+    name: jane
+  - kind: Group
+    apiGroup: rbac.authorization.k8s.io
+    name: oncall
+roleRef:
+  kind: Role
+  name: pod-reader
+`;
+
+const objects = [
+  {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'checkout', namespace: 'shop', labels: { app: 'shop' } },
+    automountServiceAccountToken: false,
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'pod-reader', annotations: { note: 'reads pods' } },
+    rules: [
+      { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['*/scale'], resourceNames: ['web'], verbs: ['*'] },
+    ],
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'read-pods', namespace: 'shop' },
+    subjects: [
+      { kind: 'ServiceAccount', name: 'checkout' },
+      { kind: 'User', name: 'jane' },
+      { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'oncall' },
+    ],
+    roleRef: { kind: 'Role', name: 'pod-reader' },
+  },
+];
+
+test('plain objects decode to the same RBAC objects as the same YAML', () => {
+  const fromYaml = decode(parseManifestText(yamlText, 'in.yaml'));
+  // Through JSON text, as a list from the API server arrives.
+  const fromObjects = decode(manifestsFromObjects(JSON.parse(JSON.stringify(objects)) as unknown[], 'cluster'));
+  assert.deepEqual(fromYaml.messages, []);
+  assert.equal(fromYaml.objects.length, 3);
+  assert.deepEqual(fromObjects, fromYaml);
+});
+
+test('a field of the wrong type gives the same problem as in YAML', () => {
+  const text = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: r, namespace: ns, labels: { n: 5 } }
+rules:
+  - apiGroups: [""]
+    resources: pods
+    verbs: [get, 7, null]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: s, namespace: ns }
+automountServiceAccountToken: "yes"
+`;
+  const plain = [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'r', namespace: 'ns', labels: { n: 5 } },
+      rules: [{ apiGroups: [''], resources: 'pods', verbs: ['get', 7, null] }],
+    },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 's', namespace: 'ns' }, automountServiceAccountToken: 'yes' },
+  ];
+  const fromYaml = decode(parseManifestText(text, 'in.yaml'));
+  const fromObjects = decode(manifestsFromObjects(plain, 'cluster'));
+  assert.deepEqual(fromYaml.messages, [
+    'invalid-field: invalid type for Role.metadata.labels.n: got number 5, expected string',
+    'invalid-field: invalid type for Role.rules[0].verbs[1]: got number 7, expected string',
+    'invalid-field: invalid type for Role.rules[0].resources: got string "pods", expected array of strings',
+    'invalid-field: invalid type for ServiceAccount.automountServiceAccountToken: got string "yes", expected boolean',
+  ]);
+  assert.deepEqual(fromObjects, fromYaml);
+});
+
+test('manifests carry names, item indexes, the object itself and empty spans; non-objects are skipped', () => {
+  const role = objects[1];
+  const input: unknown[] = [null, 'text', [role], { kind: 'Role' }, { apiVersion: 'v1', kind: 3 }, role, objects[2]];
+  const file = manifestsFromObjects(input, 'cluster');
+  assert.deepEqual(file.problems, []);
+  assert.equal(file.text, '');
+  assert.deepEqual(
+    file.manifests.map((m) => [m.item, m.kind, m.name, m.namespace]),
+    [
+      [5, 'Role', 'pod-reader', undefined],
+      [6, 'RoleBinding', 'read-pods', 'shop'],
+    ],
+  );
+  assert.equal(file.manifests[0].value, role);
+  assert.deepEqual(file.manifests[0].span, { start: 0, end: 0 });
+  assert.deepEqual(file.manifests[0].node.entries[0].keySpan, { start: 0, end: 0 });
+});
+
+test('undefined values are left out as JSON leaves them; absurd nesting is a problem, not an exception', () => {
+  const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 's', namespace: undefined } };
+  const { objects: decoded } = decode(manifestsFromObjects([sa], 'cluster'));
+  assert.deepEqual(decoded[0].metadata, { name: 's', namespace: 'default' });
+
+  let deep: unknown = 'x';
+  for (let i = 0; i < 10_000; i++) deep = { a: deep };
+  const file = manifestsFromObjects([{ apiVersion: 'v1', kind: 'ConfigMap', data: deep }, sa], 'cluster');
+  assert.deepEqual(
+    file.manifests.map((m) => m.kind),
+    ['ServiceAccount'],
+  );
+  assert.deepEqual(
+    file.problems.map((p) => [p.code, p.line, p.column]),
+    [['too-large', 1, 1]],
+  );
+  assert.match(file.problems[0].message, /object 0 nests deeper than 256 levels/);
+});
