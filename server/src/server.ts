@@ -1,39 +1,73 @@
-// Language server composition root: connection, workspace model, and the status it reports.
-// (Diagnostics, completion, hover... come with the language-server issue.)
+// Language server composition root: connection, workspace model, settings, and the features.
 import { fileURLToPath } from 'node:url';
-import { createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticsPublisher } from './features/diagnostics';
 import { serverStatusNotification } from './protocol';
+import { parseSettings, type Settings } from './settings';
 import { WorkspaceModel } from './workspace-model';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const model = new WorkspaceModel();
+const diagnostics = new DiagnosticsPublisher(connection);
 let folders: string[] = [];
+let settings: Settings = parseSettings(undefined);
+let canPullConfiguration = false;
 
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 
 connection.onInitialize((params) => {
   folders = (params.workspaceFolders ?? []).map((f) => fsPath(f.uri)).filter((p): p is string => p !== undefined);
+  canPullConfiguration = params.capabilities.workspace?.configuration === true;
   return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } };
 });
 
+async function pullSettings(): Promise<void> {
+  if (!canPullConfiguration) return;
+  settings = parseSettings(await connection.workspace.getConfiguration('kubeid'));
+}
+
+function refresh(): void {
+  try {
+    diagnostics.publish(model.files(), settings.checks);
+  } catch (e) {
+    // A bug in one check must not take the server down: report it and keep serving.
+    connection.console.error(`kubeid: computing diagnostics failed: ${(e as Error).stack ?? String(e)}`);
+  }
+  void connection.sendNotification(serverStatusNotification, model.status());
+}
+
 let pending: NodeJS.Timeout | undefined;
-function publishStatus(): void {
-  // Coalesce bursts of changes (a git checkout touches many files at once).
+function scheduleRefresh(): void {
+  // Coalesce bursts of changes (typing, a git checkout touching many files).
   clearTimeout(pending);
-  pending = setTimeout(() => void connection.sendNotification(serverStatusNotification, model.status()), 100);
+  pending = setTimeout(refresh, 150);
 }
 
 connection.onInitialized(async () => {
   await connection.sendNotification(serverStatusNotification, { state: 'loading', files: 0, objects: {}, problems: 0 });
+  if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
   try {
+    await pullSettings();
     await model.loadFolders(folders);
   } catch (e) {
     connection.console.error(`kubeid: reading the workspace failed: ${(e as Error).message}`);
   }
   for (const d of documents.all()) trackDocument(d);
-  await connection.sendNotification(serverStatusNotification, model.status());
+  refresh();
+});
+
+connection.onDidChangeConfiguration(async () => {
+  await pullSettings();
+  scheduleRefresh();
 });
 
 function trackDocument(d: TextDocument): void {
@@ -43,11 +77,11 @@ function trackDocument(d: TextDocument): void {
 
 documents.onDidChangeContent((e) => {
   trackDocument(e.document);
-  publishStatus();
+  scheduleRefresh();
 });
 documents.onDidClose((e) => {
   const path = fsPath(e.document.uri);
-  if (path) void model.revert(path).then(publishStatus);
+  if (path) void model.revert(path).then(scheduleRefresh);
 });
 
 connection.onDidChangeWatchedFiles(async (params) => {
@@ -57,7 +91,7 @@ connection.onDidChangeWatchedFiles(async (params) => {
     if (change.type === FileChangeType.Deleted) model.delete(path);
     else await model.update(path);
   }
-  publishStatus();
+  scheduleRefresh();
 });
 
 documents.listen(connection);

@@ -9,10 +9,10 @@ import type { ServerStatus } from './protocol';
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 export class WorkspaceModel {
-  private readonly files = new Map<string, ParsedFile>();
+  private readonly byPath = new Map<string, ParsedFile>();
 
   async loadFolders(folders: string[]): Promise<void> {
-    for (const f of await loadManifestPaths(folders)) this.files.set(f.file, f);
+    for (const f of await loadManifestPaths(folders)) this.byPath.set(f.file, f);
   }
 
   /** Re-reads one file after a change on disk; a deleted file leaves the model. */
@@ -21,32 +21,36 @@ export class WorkspaceModel {
     try {
       await stat(path);
     } catch {
-      this.files.delete(path);
+      this.byPath.delete(path);
       return;
     }
     const [f] = await loadManifestPaths([path]);
-    this.files.set(path, f);
+    this.byPath.set(path, f);
   }
 
   delete(path: string): void {
-    this.files.delete(path);
+    this.byPath.delete(path);
   }
 
   /** Replaces a file's content with the editor's (unsaved) text. */
   setText(path: string, text: string): void {
-    this.files.set(path, parseManifestText(text, path));
+    this.byPath.set(path, parseManifestText(text, path));
   }
 
   async revert(path: string): Promise<void> {
     try {
       this.setText(path, await readFile(path, 'utf8'));
     } catch {
-      this.files.delete(path);
+      this.byPath.delete(path);
     }
   }
 
+  files(): ParsedFile[] {
+    return [...this.byPath.values()];
+  }
+
   status(): ServerStatus {
-    const files = [...this.files.values()];
+    const files = [...this.byPath.values()];
     const { objects } = policyFromManifests(files, { origin: 'workspace' });
     const counts: Record<string, number> = {};
     for (const { object } of objects) counts[object.kind] = (counts[object.kind] ?? 0) + 1;

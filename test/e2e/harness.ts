@@ -70,7 +70,11 @@ export class Editor {
     mkdirSync(path.join(userData, 'User'), { recursive: true });
     writeFileSync(
       path.join(userData, 'User/settings.json'),
-      JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' }),
+      JSON.stringify({
+        'security.workspace.trust.enabled': false,
+        'workbench.startupEditor': 'none',
+        'git.openRepositoryInParentFolders': 'never',
+      }),
     );
     execFileSync(process.execPath, [codeServer, ...dirs, '--install-extension', extension], { stdio: 'pipe', timeout: slow });
 

@@ -1,7 +1,9 @@
 // fast-check arbitraries for RBAC property tests: random policies, identities and requests over
 // deliberately tiny vocabularies so that names, wildcards and scopes collide often.
 import fc from 'fast-check';
+import { aggregateClusterRoles } from '../../server/src/core/rbac/aggregation';
 import { impersonatedUser, serviceAccountUser } from '../../server/src/core/rbac/identity';
+import { trimStars } from '../../server/src/core/rbac/matchers';
 import type {
   ClusterRole,
   ClusterRoleBinding,
@@ -31,11 +33,11 @@ export const SA_NAMES = ['default', 'builder'];
 const ROLE_NAMES = ['r1', 'r2'];
 const CLUSTER_ROLE_NAMES = ['c1', 'c2', 'c3', 'agg1', 'agg2'];
 
-const RULE_VERBS = ['get', 'list', 'create', 'post', '*'];
-const RULE_GROUPS = ['', 'apps', '*'];
-const RULE_RESOURCES = ['pods', 'pods/exec', 'pods/*', '*/scale', 'deployments', 'deployments/scale', '*'];
-const RULE_NAMES = ['web', 'db', '*'];
-const RULE_URLS = ['/healthz', '/api', '/api*', '/apis/*', '*'];
+export const RULE_VERBS = ['get', 'list', 'create', 'post', '*'];
+export const RULE_GROUPS = ['', 'apps', '*'];
+export const RULE_RESOURCES = ['pods', 'pods/exec', 'pods/*', '*/scale', 'deployments', 'deployments/scale', '*'];
+export const RULE_NAMES = ['web', 'db', '*'];
+export const RULE_URLS = ['/healthz', '/api', '/api*', '/apis/*', '/api**', '*'];
 
 /** A list drawn from `values` (no duplicates; empty only when minLength is 0). */
 const someOf = (values: string[], minLength = 0) => fc.subarray(values, { minLength });
@@ -45,7 +47,7 @@ export const resourceRule: fc.Arbitrary<PolicyRule> = fc
     verbs: someOf(RULE_VERBS, 1),
     apiGroups: someOf(RULE_GROUPS),
     resources: someOf(RULE_RESOURCES, 1),
-    resourceNames: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: someOf(RULE_NAMES, 1) }),
+    resourceNames: fc.oneof({ weight: 3, arbitrary: fc.constant<string[]>([]) }, { weight: 1, arbitrary: someOf(RULE_NAMES, 1) }),
   })
   .map((r) => (r.resourceNames.length ? r : { verbs: r.verbs, apiGroups: r.apiGroups, resources: r.resources }));
 
@@ -75,24 +77,38 @@ export const subject: fc.Arbitrary<Subject> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...USERS).map((name) => ({ kind: 'user', name })) },
 );
 
-const roleRef = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('ClusterRole'), name: fc.constantFrom(...CLUSTER_ROLE_NAMES, 'missing') }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('Role'), name: fc.constantFrom(...ROLE_NAMES, 'missing') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('Policy'), name: fc.constantFrom('c1', 'r1') }) },
-);
+const refTo = (kind: string, names: string[]) => fc.record({ kind: fc.constant(kind), name: fc.constantFrom(...names, 'missing') });
+const clusterRoleRef = refTo('ClusterRole', CLUSTER_ROLE_NAMES);
+const roleRef = refTo('Role', ROLE_NAMES);
+// roleRef kinds other than Role/ClusterRole are unsupported (an error, never a deny).
+const otherRef = fc.record({ kind: fc.constant('Policy'), name: fc.constantFrom('c1', 'r1') });
 const withGroup = (ref: { kind: string; name: string }) => ({ apiGroup: 'rbac.authorization.k8s.io', ...ref });
-const subjects = fc.array(subject, { maxLength: 3 });
+// Usually someone; sometimes nobody.
+const subjects = fc.oneof(
+  { weight: 6, arbitrary: fc.array(subject, { minLength: 1, maxLength: 3 }) },
+  { weight: 1, arbitrary: fc.constant<Subject[]>([]) },
+);
 
 const roleArb: fc.Arbitrary<Role> = fc
   .record({ namespace: ns, name: fc.constantFrom(...ROLE_NAMES), rules })
   .map(({ namespace, name, rules }) => ({ kind: 'Role', metadata: { name, namespace }, rules }));
 
 export const roleBindingArb: fc.Arbitrary<RoleBinding> = fc
-  .record({ namespace: ns, name: fc.constantFrom('b1', 'b2', 'b3'), ref: roleRef, subjects })
+  .record({
+    namespace: ns,
+    name: fc.constantFrom('b1', 'b2', 'b3'),
+    ref: fc.oneof({ weight: 4, arbitrary: clusterRoleRef }, { weight: 4, arbitrary: roleRef }, { weight: 1, arbitrary: otherRef }),
+    subjects,
+  })
   .map(({ namespace, name, ref, subjects }) => ({ kind: 'RoleBinding', metadata: { name, namespace }, roleRef: withGroup(ref), subjects }));
 
 export const clusterRoleBindingArb: fc.Arbitrary<ClusterRoleBinding> = fc
-  .record({ name: fc.constantFrom('cb1', 'cb2', 'cb3'), ref: roleRef, subjects })
+  .record({
+    name: fc.constantFrom('cb1', 'cb2', 'cb3'),
+    // A ClusterRoleBinding to a Role is invalid; it resolves Role("", name), which never exists.
+    ref: fc.oneof({ weight: 8, arbitrary: clusterRoleRef }, { weight: 1, arbitrary: roleRef }, { weight: 1, arbitrary: otherRef }),
+    subjects,
+  })
   .map(({ name, ref, subjects }) => ({ kind: 'ClusterRoleBinding', metadata: { name }, roleRef: withGroup(ref), subjects }));
 
 const labels = fc.record({ 'agg-a': fc.constantFrom('true', 'false'), 'agg-b': fc.constant('true') }, { requiredKeys: [] });
@@ -128,12 +144,12 @@ const clusterRoleOf = (name: string): fc.Arbitrary<ClusterRole> =>
 
 /** ClusterRoles with distinct names, in random order. */
 export const clusterRoles: fc.Arbitrary<ClusterRole[]> = fc
-  .shuffledSubarray(CLUSTER_ROLE_NAMES)
+  .shuffledSubarray(CLUSTER_ROLE_NAMES, { minLength: 2 })
   .chain((names) => fc.tuple(...names.map(clusterRoleOf)));
 
 export const policyArb: fc.Arbitrary<Policy> = fc
   .record({
-    roles: fc.array(roleArb, { maxLength: 4 }),
+    roles: fc.array(roleArb, { maxLength: 6 }),
     clusterRoles,
     roleBindings: fc.array(roleBindingArb, { maxLength: 5 }),
     clusterRoleBindings: fc.array(clusterRoleBindingArb, { maxLength: 4 }),
@@ -160,13 +176,82 @@ export const request: fc.Arbitrary<RequestAttributes> = fc.oneof(
   { weight: 3, arbitrary: resourceRequest },
   { weight: 1, arbitrary: nonResourceRequest },
 );
-export const requests = fc.array(request, { minLength: 1, maxLength: 8 });
 
-/** Random identities: plain users, service accounts, users with random groups (possibly system:masters). */
+/**
+ * A request aimed at one of the policy's rules (so that something is likely to allow it): the rule's
+ * values, its stars filled with concrete values or kept as a literal "*". `choices` drive every pick.
+ */
+function aimedAt(p: Policy, choices: number[]): RequestAttributes {
+  const pick = <T>(values: readonly T[], i: number, fallback: T): T => (values.length ? values[choices[i] % values.length] : fallback);
+  const all = ['', ...NAMESPACES];
+  // Rules of bound roles (aggregation only steers the aim here), in the namespaces they apply to.
+  const clusterRoles = aggregateClusterRoles(p.clusterRoles).clusterRoles;
+  const rulesOf = (kind: string, name: string, namespace?: string) =>
+    kind === 'ClusterRole'
+      ? (clusterRoles.find((c) => c.metadata.name === name)?.rules ?? [])
+      : (p.roles.find((r) => r.metadata.name === name && r.metadata.namespace === namespace)?.rules ?? []);
+  const sources = [
+    ...p.clusterRoleBindings.flatMap((b) => rulesOf(b.roleRef.kind, b.roleRef.name).map((rule) => ({ rule, namespaces: all }))),
+    ...p.roleBindings.flatMap((b) => {
+      const namespace = b.metadata.namespace ?? '';
+      return rulesOf(b.roleRef.kind, b.roleRef.name, namespace).map((rule) => ({ rule, namespaces: [namespace] }));
+    }),
+  ];
+  const { rule, namespaces } = pick(sources, 0, { rule: { verbs: ['get'], resources: ['pods'] }, namespaces: all });
+  const star = (v: string, i: number, concrete: string[]) => (v === '*' ? pick([...concrete, '*'], i, v) : v);
+  const verb = (concrete: string[]) => star(pick(rule.verbs, 1, 'get'), 2, concrete);
+  const urls = rule.nonResourceURLs ?? [];
+  if (urls.length && (!rule.resources?.length || choices[3] % 2)) {
+    const u = pick(urls, 4, '/');
+    const path = u === '*' ? pick(['/', '/healthz', ''], 5, '/') : u.endsWith('*') ? trimStars(u) + pick(['', 's', '/v1'], 5, '') : u;
+    return { resourceRequest: false, verb: verb(['get', 'post']), path };
+  }
+  const r = pick(rule.resources ?? [], 4, 'pods');
+  const [resource, subresource] =
+    r === '*'
+      ? [pick(['pods', 'deployments', '*'], 5, ''), pick(['', 'exec', 'scale'], 6, '')]
+      : r.includes('/')
+        ? r.split('/', 2)
+        : [r, ''];
+  return {
+    resourceRequest: true,
+    verb: verb(['get', 'list', 'create']),
+    namespace: pick(namespaces, 7, ''),
+    apiGroup: star(pick(rule.apiGroups ?? [], 8, ''), 9, ['', 'apps']),
+    resource: star(resource, 10, ['pods', 'deployments']),
+    subresource,
+    name: pick(rule.resourceNames?.length ? [...rule.resourceNames, ''] : ['', 'web'], 11, ''),
+  };
+}
+
+/** 1–8 requests for a policy: random ones and ones aimed at its rules. */
+export const requestsFor = (p: Policy): fc.Arbitrary<RequestAttributes[]> =>
+  fc.array(
+    fc.oneof(
+      { weight: 1, arbitrary: request },
+      { weight: 3, arbitrary: fc.array(fc.nat(), { minLength: 12, maxLength: 12 }).map((choices) => aimedAt(p, choices)) },
+    ),
+    { minLength: 1, maxLength: 8 },
+  );
+
+/** A policy with requests for it. */
+export const policyAndRequests: fc.Arbitrary<[Policy, RequestAttributes[]]> = policyArb.chain((p) =>
+  fc.tuple(fc.constant(p), requestsFor(p)),
+);
+
+const NOT_MASTERS = GROUPS.filter((g) => g !== 'system:masters');
+
+/** Random identities: plain users, service accounts, users with random groups (rarely system:masters). */
 export const identity: fc.Arbitrary<UserInfo> = fc.oneof(
-  fc.constantFrom(...USERS, 'probe', 'system:anonymous').map((user) => impersonatedUser({ user })),
-  fc.tuple(ns, fc.constantFrom(...SA_NAMES)).map(([namespace, name]) => serviceAccountUser(namespace, name)),
-  fc.tuple(fc.constantFrom(...USERS, 'probe'), someOf(GROUPS)).map(([user, groups]) => impersonatedUser({ user, groups })),
+  { weight: 2, arbitrary: fc.constantFrom(...USERS, 'probe', 'system:anonymous').map((user) => impersonatedUser({ user })) },
+  { weight: 2, arbitrary: fc.tuple(ns, fc.constantFrom(...SA_NAMES)).map(([namespace, name]) => serviceAccountUser(namespace, name)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...USERS, 'probe'), someOf(NOT_MASTERS))
+      .map(([user, groups]) => impersonatedUser({ user, groups })),
+  },
+  { weight: 1, arbitrary: fc.constantFrom(...USERS).map((user) => impersonatedUser({ user, groups: ['system:masters'] })) },
 );
 export const identities = fc.array(identity, { minLength: 1, maxLength: 4 });
 
@@ -205,8 +290,11 @@ export function identitiesOf(p: Policy): UserInfo[] {
   return out;
 }
 
-/** fast-check parameters: a fixed seed per property; KUBEID_FC_RUNS_FACTOR scales the run count. */
-export function params(seed: number, numRuns: number): { seed: number; numRuns: number } {
+/**
+ * fast-check parameters: a fixed seed per property (printed with any counterexample and the failed assertion),
+ * KUBEID_FC_RUNS_FACTOR scales the run count; `examples` are always tried first.
+ */
+export function params<Ts>(seed: number, numRuns: number, examples: Ts[] = []): fc.Parameters<Ts> {
   const factor = Number(process.env.KUBEID_FC_RUNS_FACTOR ?? '1') || 1;
-  return { seed, numRuns: Math.max(1, Math.round(numRuns * factor)) };
+  return { seed, numRuns: Math.max(1, Math.round(numRuns * factor)), examples, includeErrorInReport: true };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { manifestsFromObjects, parseManifestText } from '../../server/src/core/manifest/parse';
+import { manifestsFromObjects, parseManifestText, toPlain } from '../../server/src/core/manifest/parse';
 import { policyFromManifests } from '../../server/src/core/manifest/rbac';
 import type { ParsedFile } from '../../server/src/core/manifest/parse';
 import type { RbacObject } from '../../server/src/core/rbac/types';
@@ -142,6 +142,7 @@ test('manifests carry names, item indexes, the object itself and empty spans; no
   assert.equal(file.manifests[0].value, role);
   assert.deepEqual(file.manifests[0].span, { start: 0, end: 0 });
   assert.deepEqual(file.manifests[0].node.entries[0].keySpan, { start: 0, end: 0 });
+  assert.deepEqual(toPlain(file.manifests[1].node), objects[2]);
 });
 
 test('undefined values are left out as JSON leaves them; absurd nesting is a problem, not an exception', () => {

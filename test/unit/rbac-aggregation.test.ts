@@ -5,6 +5,7 @@ import { RbacEvaluator } from '../../server/src/core/rbac/evaluator';
 import { impersonatedUser } from '../../server/src/core/rbac/identity';
 import type { ClusterRole, LabelSelector, PolicyRule } from '../../server/src/core/rbac/types';
 import { clusterRole, clusterRoleBinding, policy, res, user } from '../helpers/policy';
+import { defaultPolicy } from '../../server/src/core/policy/defaults';
 
 const rule = (resource: string, verbs = ['get']): PolicyRule => ({ verbs, apiGroups: [''], resources: [resource] });
 const labelled = (name: string, labels: Record<string, string>, rules: PolicyRule[]): ClusterRole => ({
@@ -115,4 +116,18 @@ test('the evaluator uses aggregated rules and says which role a rule came from',
     { aggregate: false },
   );
   assert.equal(live.authorize(impersonatedUser({ user: 'jane' }), res('list', 'pods', { namespace: 'a' })).allowed, false);
+});
+
+test('ClusterRoles that aggregate each other are reported: their rules depend on sync order', () => {
+  const r = aggregateClusterRoles([
+    aggregated('a', [{ matchLabels: { x: 'true' } }], [], { y: 'true' }),
+    aggregated('b', [{ matchLabels: { y: 'true' } }], [rule('pods', ['*'])], { x: 'true' }),
+  ]);
+  assert.deepEqual(r.errors, [
+    'ClusterRoles "a", "b" aggregate each other: their rules depend on the order the aggregation controller syncs them',
+  ]);
+});
+
+test('the default policy aggregates without errors', () => {
+  assert.deepEqual(new RbacEvaluator(defaultPolicy().policy).aggregationErrors, []);
 });

@@ -71,7 +71,7 @@ async function list(a: ReturnType<typeof parseArgs>, io: Io, format: 'text' | 'j
   if (a.positionals.length) throw new UsageError(`--list takes no arguments, got: ${a.positionals.join(' ')}`);
   const user = identity(a);
   const ws = await readWorkspace(a, io);
-  const namespace = str(a, 'namespace') ?? DEFAULT_NAMESPACE;
+  const namespace = str(a, 'namespace') || DEFAULT_NAMESPACE; // an empty -n means the default, as in kubectl
   const { rules, errors } = ws.evaluator.rulesFor(user, namespace);
   if (user.groups.includes(MASTERS)) {
     io.err(

@@ -46,6 +46,7 @@ export async function readWorkspace(a: ParsedArgs, io: Io): Promise<Workspace> {
     throw new InputError(errors.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\nerror: '));
   }
   for (const p of ws.problems) io.err(`Warning: ${p.file}:${p.line}:${p.column}: ${p.message}\n`);
+  for (const e of ws.evaluator.aggregationErrors) io.err(`Warning: ${e}\n`);
   return ws;
 }
 

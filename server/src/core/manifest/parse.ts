@@ -213,7 +213,7 @@ function objectHead(node: YMap): { apiVersion: string; kind: string } | undefine
   return undefined;
 }
 
-function makeManifest(file: string, doc: number, node: YMap, item?: number, value?: Record<string, unknown>): Manifest {
+function makeManifest(file: string, doc: number, node: YMap, item?: number): Manifest {
   const head = objectHead(node)!;
   const name = nodeAt(node, ['metadata', 'name']);
   const ns = nodeAt(node, ['metadata', 'namespace']);
@@ -224,7 +224,7 @@ function makeManifest(file: string, doc: number, node: YMap, item?: number, valu
     kind: head.kind,
     name: name?.type === 'scalar' && typeof name.value === 'string' ? name.value : '',
     node,
-    value: value ?? (toPlain(node) as Record<string, unknown>),
+    value: toPlain(node) as Record<string, unknown>,
     span: node.span,
   };
   if (item !== undefined) m.item = item;
@@ -236,52 +236,94 @@ function makeManifest(file: string, doc: number, node: YMap, item?: number, valu
 const NO_SPAN: Span = Object.freeze({ start: 0, end: 0 });
 
 /**
- * Already-decoded JSON objects (the items of an API server list) as a ParsedFile, with trees built
- * from the values so that policyFromManifests decodes them exactly as it decodes files. Objects
- * without a string apiVersion and kind are skipped (the items of a typed list such as RoleList
- * come without them: set them first). Manifest i is item i; `value` is the object itself.
+ * Already-decoded JSON objects (the items of an API server list) as a ParsedFile whose manifests'
+ * trees are built from the values, so that policyFromManifests decodes them exactly as it decodes
+ * files. Objects without a string apiVersion and kind are skipped (the items of a typed list such
+ * as RoleList come without them: set them first). Manifest i is item i; `value` is the object itself.
  */
 export function manifestsFromObjects(objects: readonly unknown[], file: string): ParsedFile {
   const out: ParsedFile = { file, text: '', manifests: [], problems: [], comments: [], lineStarts: [0] };
   for (let i = 0; i < objects.length; i++) {
     const o = objects[i];
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) continue;
-    const obj = o as Record<string, unknown>;
-    if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') continue;
-    const node = plainTree(obj, 0);
-    if (!node) {
+    if (!isObject(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') continue;
+    if (nestsTooDeep(o, 0)) {
       const message = `object ${i} nests deeper than ${MAX_DEPTH} levels; not processed`;
       out.problems.push(makeProblem(file, out.lineStarts, 'too-large', message));
       continue;
     }
-    out.manifests.push(makeManifest(file, 0, node as YMap, i, obj));
+    out.manifests.push(new ObjectManifest(file, i, o as ObjectManifest['value']));
   }
   return out;
 }
 
-/** The tree of a JSON value (undefined when nested deeper than MAX_DEPTH, as for YAML). */
-function plainTree(v: unknown, depth: number): YNode | undefined {
+/**
+ * The manifest of a plain object. Its tree is built anew on each access of `node` and not kept:
+ * trees take about five times the memory of the objects, and a cluster's 100k objects need theirs
+ * only while they are decoded. Hold on to `node` when you need it more than once.
+ */
+class ObjectManifest implements Manifest {
+  readonly doc = 0;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  declare readonly namespace?: string;
+  readonly span = NO_SPAN;
+
+  constructor(
+    readonly file: string,
+    readonly item: number,
+    readonly value: Record<string, unknown> & { apiVersion: string; kind: string },
+  ) {
+    this.apiVersion = value.apiVersion;
+    this.kind = value.kind;
+    // What makeManifest reads from the tree, read from the object.
+    const meta = value.metadata;
+    this.name = isObject(meta) && typeof meta.name === 'string' ? meta.name : '';
+    if (isObject(meta) && typeof meta.namespace === 'string') this.namespace = meta.namespace;
+  }
+
+  get node(): YMap {
+    return plainTree(this.value) as YMap;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Whether a JSON object nests collections deeper than MAX_DEPTH (the limit YAML documents have). */
+function nestsTooDeep(v: object, depth: number): boolean {
+  if (depth >= MAX_DEPTH) return true;
+  // Recursing into collections only and without callbacks: this walks every object of a cluster.
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'object' && x !== null && nestsTooDeep(x, depth + 1)) return true;
+    }
+    return false;
+  }
+  for (const key in v) {
+    const x = (v as Record<string, unknown>)[key];
+    if (typeof x === 'object' && x !== null && nestsTooDeep(x, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** The tree of a JSON value; undefined values are left out of objects, as JSON.stringify does. */
+function plainTree(v: unknown): YNode {
   if (typeof v !== 'object' || v === null) {
     const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
     return { type: 'scalar', value, span: NO_SPAN };
   }
-  if (depth >= MAX_DEPTH) return undefined;
   if (Array.isArray(v)) {
     const items: YNode[] = [];
-    for (let i = 0; i < v.length; i++) {
-      const item = plainTree(v[i], depth + 1);
-      if (!item) return undefined;
-      items.push(item);
-    }
+    for (let i = 0; i < v.length; i++) items.push(plainTree(v[i]));
     return { type: 'seq', items, span: NO_SPAN };
   }
   const entries: YEntry[] = [];
   for (const key of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[key];
-    if (x === undefined) continue; // as JSON.stringify leaves it out
-    const value = plainTree(x, depth + 1);
-    if (!value) return undefined;
-    entries.push({ key, keySpan: NO_SPAN, value });
+    if (x !== undefined) entries.push({ key, keySpan: NO_SPAN, value: plainTree(x) });
   }
   return { type: 'map', entries, span: NO_SPAN };
 }

@@ -42,6 +42,8 @@ export function policyFromManifests(files: ParsedFile[], opts: ToPolicyOptions):
   const defaultNamespace = opts.defaultNamespace ?? 'default';
   for (const file of files) {
     for (const manifest of file.manifests) {
+      // Other kinds are left before their tree is read (built on access for cluster objects).
+      if (manifest.kind !== 'ServiceAccount' && !RBAC_KINDS.has(manifest.kind)) continue;
       const d = new Decoder(file, manifest, result.problems);
       const object = convert(d, manifest, defaultNamespace);
       if (!object) continue;
@@ -73,7 +75,7 @@ export function policyFromManifests(files: ParsedFile[], opts: ToPolicyOptions):
 function convert(d: Decoder, m: Manifest, defaultNamespace: string): RbacObject | undefined {
   if (m.kind === 'ServiceAccount' && m.apiVersion === 'v1') {
     const object: RbacObject = { kind: 'ServiceAccount', metadata: d.metadata(true, defaultNamespace) };
-    const automount = d.bool(nodeAt(m.node, ['automountServiceAccountToken']), 'automountServiceAccountToken');
+    const automount = d.bool(nodeAt(d.node, ['automountServiceAccountToken']), 'automountServiceAccountToken');
     if (automount !== undefined) object.automountServiceAccountToken = automount;
     return object;
   }
@@ -81,7 +83,7 @@ function convert(d: Decoder, m: Manifest, defaultNamespace: string): RbacObject 
   const slash = m.apiVersion.indexOf('/');
   if (slash < 0 || m.apiVersion.slice(0, slash) !== RBAC_GROUP) return undefined; // another group's kind of the same name
   const version = m.apiVersion.slice(slash + 1);
-  const apiVersionNode = nodeAt(m.node, ['apiVersion']);
+  const apiVersionNode = nodeAt(d.node, ['apiVersion']);
   if (REMOVED_RBAC_VERSIONS.has(version)) {
     // Still converted: the user means an RBAC object, and the fields are the same.
     d.problem(
@@ -119,7 +121,8 @@ function convert(d: Decoder, m: Manifest, defaultNamespace: string): RbacObject 
  * without a problem, as in Go's JSON decoding.
  */
 class Decoder {
-  private readonly node: YMap;
+  /** The manifest's tree, read once: a cluster object's is built on each access. */
+  readonly node: YMap;
   constructor(
     private readonly file: ParsedFile,
     private readonly manifest: Manifest,

@@ -3,7 +3,7 @@
 import { Catalogue, resourcesFromCrd } from '../catalogue/catalogue';
 import { loadManifestPaths, type LoadOptions } from '../manifest/load';
 import { positionAt, type ManifestProblem, type ParsedFile } from '../manifest/parse';
-import { policyFromManifests } from '../manifest/rbac';
+import { policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
 import { RbacEvaluator } from '../rbac/evaluator';
 import type { Policy, SourceRef } from '../rbac/types';
 import { defaultPolicy } from './defaults';
@@ -28,6 +28,8 @@ export interface Workspace {
   problems: ManifestProblem[];
   /** The objects of the manifests alone. */
   own: Policy;
+  /** The same objects, each with the manifest it was read from. */
+  objects: PolicyFromManifests['objects'];
   /** What the evaluator sees: the default policy (unless left out) with the manifests applied on top. */
   policy: Policy;
   evaluator: RbacEvaluator;
@@ -53,6 +55,7 @@ export function buildWorkspace(files: ParsedFile[], opts: WorkspaceOptions = {})
     files,
     problems: [...files.flatMap((f) => f.problems), ...own.problems],
     own: own.policy,
+    objects: own.objects,
     policy,
     evaluator: new RbacEvaluator(policy),
     catalogue,

@@ -18,7 +18,6 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
   const sorted = [...byName.values()].sort((a, b) => compare(a.metadata.name, b.metadata.name));
 
   const current = new Map<string, PolicyRule[]>();
-  const origins = new Map<string, string[]>();
   const selectors = new Map<string, LabelMatcher[]>();
   for (const cr of sorted) {
     current.set(cr.metadata.name, cr.rules);
@@ -31,6 +30,19 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
     }
   }
 
+  /** The roles an aggregated role selects, selectors in order, then by name (never itself). */
+  const selected = (name: string, matchers: LabelMatcher[]): string[] => {
+    const out: string[] = [];
+    for (const matches of matchers) {
+      for (const cr of sorted) {
+        const other = cr.metadata.name;
+        if (other !== name && matches(cr.metadata.labels) && !out.includes(other)) out.push(other);
+      }
+    }
+    return out;
+  };
+  const sources = new Map([...selectors].map(([name, matchers]) => [name, selected(name, matchers)]));
+
   const limit = selectors.size + 2;
   let changed = true;
   for (let round = 0; changed; round++) {
@@ -39,34 +51,78 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
       break;
     }
     changed = false;
-    for (const [name, matchers] of selectors) {
+    for (const [name, from] of sources) {
       const rules: PolicyRule[] = [];
-      const from: string[] = [];
-      for (const matches of matchers) {
-        for (const cr of sorted) {
-          const other = cr.metadata.name;
-          if (other === name || !matches(cr.metadata.labels)) continue;
-          for (const rule of current.get(other)!) {
-            if (rules.some((r) => rulesEqual(r, rule))) continue;
-            rules.push(rule);
-            from.push(origins.get(other)?.[current.get(other)!.indexOf(rule)] ?? other);
-          }
-        }
+      for (const other of from) {
+        for (const rule of current.get(other)!) if (!rules.some((r) => rulesEqual(r, rule))) rules.push(rule);
       }
       if (!sameRules(rules, current.get(name)!)) {
         current.set(name, rules);
-        origins.set(name, from);
         changed = true;
-      } else if (!origins.has(name)) {
-        origins.set(name, from);
       }
     }
   }
+  for (const cycle of aggregationCycles(sources)) {
+    errors.push(
+      `ClusterRoles ${cycle.map((n) => JSON.stringify(n)).join(', ')} aggregate each other: their rules depend on the order the aggregation controller syncs them`,
+    );
+  }
+
+  // Where each aggregated rule comes from: the first selected role holding an equal rule,
+  // followed through aggregated roles to the role the rule is written in.
+  const originOf = (name: string, rule: PolicyRule, seen: Set<string>): string => {
+    for (const other of sources.get(name) ?? []) {
+      if (seen.has(other) || !current.get(other)!.some((r) => rulesEqual(r, rule))) continue;
+      return sources.has(other) ? originOf(other, rule, new Set(seen).add(other)) : other;
+    }
+    return name;
+  };
+  const origins = new Map<string, string[]>();
+  for (const name of sources.keys())
+    origins.set(
+      name,
+      current.get(name)!.map((rule) => originOf(name, rule, new Set([name]))),
+    );
 
   const clusterRoles = input.map((cr) =>
     selectors.has(cr.metadata.name) && byName.get(cr.metadata.name) === cr ? { ...cr, rules: current.get(cr.metadata.name)! } : cr,
   );
   return { clusterRoles, ruleOrigins: origins, errors };
+}
+
+/** Groups of aggregated roles that select each other (strongly connected components, Tarjan). */
+function aggregationCycles(sources: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of sources.get(v) ?? []) {
+      if (!sources.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1) cycles.push(component.sort(compare));
+  };
+  for (const v of sources.keys()) if (!index.has(v)) visit(v);
+  return cycles;
 }
 
 function compare(a: string, b: string): number {

@@ -161,11 +161,14 @@ export function aggregateErrors(errors: readonly string[]): string {
   return `[${unique.join(', ')}]`;
 }
 
+/** Go's %q, close enough for names: a double-quoted string with escapes. */
+const q = (s: string): string => JSON.stringify(s);
+
 export function describeSubject(s: Subject, bindingNamespace: string): string {
   if (s.kind === 'ServiceAccount') {
-    return `ServiceAccount "${s.name}/${s.namespace ? s.namespace : bindingNamespace}"`;
+    return `ServiceAccount ${q(`${s.name}/${s.namespace ? s.namespace : bindingNamespace}`)}`;
   }
-  return `${s.kind} "${s.name}"`;
+  return `${s.kind} ${q(s.name)}`;
 }
 
 /** clusterRoleBindingDescriber / roleBindingDescriber String(). */
@@ -173,10 +176,10 @@ export function describeSource(src: RuleSource): string {
   const b = src.binding;
   const ns = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '';
   const subject = describeSubject(b.subjects[src.subjectIndex], ns);
-  const ref = `${b.roleRef.kind} "${b.roleRef.name}"`;
+  const ref = `${b.roleRef.kind} ${q(b.roleRef.name)}`;
   return b.kind === 'ClusterRoleBinding'
-    ? `ClusterRoleBinding "${b.metadata.name}" of ${ref} to ${subject}`
-    : `RoleBinding "${b.metadata.name}/${ns}" of ${ref} to ${subject}`;
+    ? `ClusterRoleBinding ${q(b.metadata.name)} of ${ref} to ${subject}`
+    : `RoleBinding ${q(`${b.metadata.name}/${ns}`)} of ${ref} to ${subject}`;
 }
 
 export class RbacEvaluator {
@@ -223,13 +226,13 @@ export class RbacEvaluator {
     const ref = binding.roleRef;
     if (ref.kind === 'Role') {
       const role = this.role(bindingNamespace, ref.name);
-      return role ? { role } : { error: `role.rbac.authorization.k8s.io "${ref.name}" not found` };
+      return role ? { role } : { error: `role.rbac.authorization.k8s.io ${q(ref.name)} not found` };
     }
     if (ref.kind === 'ClusterRole') {
       const role = this.clusterRole(ref.name);
-      return role ? { role } : { error: `clusterrole.rbac.authorization.k8s.io "${ref.name}" not found` };
+      return role ? { role } : { error: `clusterrole.rbac.authorization.k8s.io ${q(ref.name)} not found` };
     }
-    return { error: `unsupported role reference kind: "${ref.kind}"` };
+    return { error: `unsupported role reference kind: ${q(ref.kind)}` };
   }
 
   /** VisitRulesFor: every ClusterRoleBinding, then the RoleBindings of `namespace`. */

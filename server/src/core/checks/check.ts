@@ -1,0 +1,42 @@
+// The checks framework: one check per file behind this small interface. A check reads the
+// workspace's RBAC objects with their manifests and reports findings at exact source spans.
+import type { Manifest, ParsedFile, Span } from '../manifest/parse';
+import type { RbacObject } from '../rbac/types';
+import { buildWorkspace, type Workspace, type WorkspaceOptions } from '../policy/workspace';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface Related {
+  file: string;
+  span: Span;
+  message: string;
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  span: Span;
+  related?: Related[];
+}
+
+export interface CheckContext {
+  workspace: Workspace;
+  /** RBAC objects of the workspace (never of the default policy) with their manifests. */
+  objects: Array<{ object: RbacObject; manifest: Manifest }>;
+}
+
+export interface Check {
+  id: string;
+  /** Default severity; a finding may carry a lower one (e.g. a hint next to the errors). */
+  severity: Severity;
+  /** One line, for the README table. */
+  summary: string;
+  run(ctx: CheckContext): Finding[];
+}
+
+export function contextFor(files: ParsedFile[], opts: WorkspaceOptions = {}): CheckContext {
+  const workspace = buildWorkspace(files, opts);
+  return { workspace, objects: workspace.objects };
+}

@@ -1,0 +1,42 @@
+// Diagnostics for every manifest of the workspace: the checks of server/src/core/checks run over
+// the whole model (a grant in one file depends on roles and bindings in others), and each file
+// gets its findings; files whose findings disappeared are cleared.
+import { pathToFileURL } from 'node:url';
+import type { Connection, Diagnostic } from 'vscode-languageserver/node';
+import { ALL_CHECKS, contextFor, runChecks, type CheckSettings } from '../core/checks';
+import type { ParsedFile } from '../core/manifest/parse';
+import { toDiagnostic } from '../lsp-convert';
+
+export class DiagnosticsPublisher {
+  private published = new Set<string>();
+
+  constructor(private readonly connection: Connection) {}
+
+  publish(files: readonly ParsedFile[], settings: CheckSettings): void {
+    const byFile = new Map(files.map((f) => [f.file, f]));
+    const findings = runChecks(contextFor([...files]), ALL_CHECKS, settings);
+    const out = new Map<string, Diagnostic[]>();
+    // Problems reading the manifests (broken YAML, wrong field types) are reported too, by code.
+    for (const file of files) {
+      for (const p of file.problems) {
+        const severity = settings.severity?.[p.code] ?? (p.code === 'invalid-field' ? 'warning' : 'error');
+        if (severity === 'off' || !p.span) continue;
+        findings.push({ check: p.code, severity, message: p.message, file: file.file, span: p.span });
+      }
+    }
+    for (const f of findings) {
+      const d = toDiagnostic(f, (p) => byFile.get(p));
+      if (!d) continue;
+      let list = out.get(f.file);
+      if (!list) out.set(f.file, (list = []));
+      list.push(d);
+    }
+    for (const file of this.published) if (!out.has(file)) this.send(file, []);
+    for (const [file, diagnostics] of out) this.send(file, diagnostics);
+    this.published = new Set(out.keys());
+  }
+
+  private send(file: string, diagnostics: Diagnostic[]): void {
+    void this.connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics });
+  }
+}

@@ -1,0 +1,81 @@
+// Drives the bundled language server (dist/server.js) over JSON-RPC on stdio, as an editor does.
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import type { ServerStatus } from '../../server/src/protocol';
+import { repoPath } from './repo';
+
+export interface LspSession {
+  conn: MessageConnection;
+  statuses: ServerStatus[];
+  /** Latest diagnostics per document URI. */
+  diagnostics: Map<string, Diagnostic[]>;
+  /** Waits (at most 20 s) until `pred` holds, re-checking on every message from the server. */
+  until<T>(what: string, pred: () => T | undefined | false): Promise<T>;
+  open(path: string, text: string): Promise<string>;
+  change(uri: string, version: number, text: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startServer(folder: string, settings: unknown = {}): Promise<LspSession> {
+  const child = spawn(process.execPath, [repoPath('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const statuses: ServerStatus[] = [];
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const waiters: Array<() => void> = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  conn.onNotification('kubeid/serverStatus', (s: ServerStatus) => {
+    statuses.push(s);
+    wake();
+  });
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
+    diagnostics.set(p.uri, p.diagnostics);
+    wake();
+  });
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
+  conn.onRequest(() => null);
+  conn.listen();
+  const uri = pathToFileURL(folder).href;
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: uri,
+    capabilities: { workspace: { configuration: true } },
+    workspaceFolders: [{ uri, name: 'ws' }],
+  });
+  await conn.sendNotification('initialized', {});
+
+  const until = async <T>(what: string, pred: () => T | undefined | false): Promise<T> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const hit = pred();
+      if (hit) return hit;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(statuses.at(-1))}`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, left);
+      });
+    }
+  };
+  return {
+    conn,
+    statuses,
+    diagnostics,
+    until,
+    async open(path, text) {
+      const docUri = pathToFileURL(path).href;
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'yaml', version: 1, text } });
+      return docUri;
+    },
+    async change(docUri, version, text) {
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri: docUri, version }, contentChanges: [{ text }] });
+    },
+    async stop() {
+      await conn.sendRequest('shutdown');
+      await conn.sendNotification('exit');
+      conn.dispose();
+      child.kill();
+    },
+  };
+}
