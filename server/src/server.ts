@@ -5,10 +5,12 @@ import {
   DidChangeConfigurationNotification,
   FileChangeType,
   ProposedFeatures,
+  type ServerCapabilities,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Feature, ServerContext } from './context';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { serverStatusNotification } from './protocol';
 import { parseSettings, type Settings } from './settings';
@@ -24,10 +26,16 @@ let canPullConfiguration = false;
 
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 
+/** Every request-handling feature; each declares its capabilities and registers its handlers. */
+const features: Feature[] = [];
+const ctx: ServerContext = { connection, documents, model, settings: () => settings, pathOf: fsPath };
+for (const f of features) f.register(ctx);
+
 connection.onInitialize((params) => {
   folders = (params.workspaceFolders ?? []).map((f) => fsPath(f.uri)).filter((p): p is string => p !== undefined);
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
-  return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } };
+  const capabilities = Object.assign({}, ...features.map((f) => f.capabilities)) as ServerCapabilities;
+  return { capabilities: { ...capabilities, textDocumentSync: TextDocumentSyncKind.Incremental } };
 });
 
 async function pullSettings(): Promise<void> {
@@ -37,7 +45,7 @@ async function pullSettings(): Promise<void> {
 
 function refresh(): void {
   try {
-    diagnostics.publish(model.files(), settings.checks);
+    diagnostics.publish(model.analysis(), settings.checks);
   } catch (e) {
     // A bug in one check must not take the server down: report it and keep serving.
     connection.console.error(`kubeid: computing diagnostics failed: ${(e as Error).stack ?? String(e)}`);

@@ -3,16 +3,40 @@
 import { readFile, stat } from 'node:fs/promises';
 import { loadManifestPaths } from './core/manifest/load';
 import { parseManifestText, type ParsedFile } from './core/manifest/parse';
-import { policyFromManifests } from './core/manifest/rbac';
+import { contextFor, type CheckContext } from './core/checks';
 import type { ServerStatus } from './protocol';
+
+/** Everything the features ask about one version of the model, computed once per version. */
+export interface Analysis {
+  version: number;
+  ctx: CheckContext;
+  file(path: string): ParsedFile | undefined;
+}
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 export class WorkspaceModel {
   private readonly byPath = new Map<string, ParsedFile>();
+  /** Bumped on every change; analyses are cached per version. */
+  private version = 0;
+  private cached: Analysis | undefined;
+
+  private set(path: string, file: ParsedFile | undefined): void {
+    if (file) this.byPath.set(path, file);
+    else this.byPath.delete(path);
+    this.version++;
+  }
+
+  analysis(): Analysis {
+    if (this.cached?.version !== this.version) {
+      const byPath = new Map(this.byPath);
+      this.cached = { version: this.version, ctx: contextFor([...byPath.values()]), file: (p) => byPath.get(p) };
+    }
+    return this.cached;
+  }
 
   async loadFolders(folders: string[]): Promise<void> {
-    for (const f of await loadManifestPaths(folders)) this.byPath.set(f.file, f);
+    for (const f of await loadManifestPaths(folders)) this.set(f.file, f);
   }
 
   /** Re-reads one file after a change on disk; a deleted file leaves the model. */
@@ -21,37 +45,33 @@ export class WorkspaceModel {
     try {
       await stat(path);
     } catch {
-      this.byPath.delete(path);
+      this.set(path, undefined);
       return;
     }
     const [f] = await loadManifestPaths([path]);
-    this.byPath.set(path, f);
+    this.set(path, f);
   }
 
   delete(path: string): void {
-    this.byPath.delete(path);
+    this.set(path, undefined);
   }
 
   /** Replaces a file's content with the editor's (unsaved) text. */
   setText(path: string, text: string): void {
-    this.byPath.set(path, parseManifestText(text, path));
+    this.set(path, parseManifestText(text, path));
   }
 
   async revert(path: string): Promise<void> {
     try {
       this.setText(path, await readFile(path, 'utf8'));
     } catch {
-      this.byPath.delete(path);
+      this.set(path, undefined);
     }
-  }
-
-  files(): ParsedFile[] {
-    return [...this.byPath.values()];
   }
 
   status(): ServerStatus {
     const files = [...this.byPath.values()];
-    const { objects } = policyFromManifests(files, { origin: 'workspace' });
+    const { objects } = this.analysis().ctx;
     const counts: Record<string, number> = {};
     for (const { object } of objects) counts[object.kind] = (counts[object.kind] ?? 0) + 1;
     return {

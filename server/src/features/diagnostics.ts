@@ -3,18 +3,18 @@
 // gets its findings; files whose findings disappeared are cleared.
 import { pathToFileURL } from 'node:url';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
-import { ALL_CHECKS, contextFor, runChecks, type CheckSettings } from '../core/checks';
-import type { ParsedFile } from '../core/manifest/parse';
+import { ALL_CHECKS, runChecks, type CheckSettings } from '../core/checks';
 import { toDiagnostic } from '../lsp-convert';
+import type { Analysis } from '../workspace-model';
 
 export class DiagnosticsPublisher {
   private published = new Set<string>();
 
   constructor(private readonly connection: Connection) {}
 
-  publish(files: readonly ParsedFile[], settings: CheckSettings): void {
-    const byFile = new Map(files.map((f) => [f.file, f]));
-    const findings = runChecks(contextFor([...files]), ALL_CHECKS, settings);
+  publish(analysis: Analysis, settings: CheckSettings): void {
+    const files = analysis.ctx.workspace.files;
+    const findings = runChecks(analysis.ctx, ALL_CHECKS, settings);
     const out = new Map<string, Diagnostic[]>();
     // Problems reading the manifests (broken YAML, wrong field types) are reported too, by code.
     for (const file of files) {
@@ -25,7 +25,7 @@ export class DiagnosticsPublisher {
       }
     }
     for (const f of findings) {
-      const d = toDiagnostic(f, (p) => byFile.get(p));
+      const d = toDiagnostic(f, (p) => analysis.file(p));
       if (!d) continue;
       let list = out.get(f.file);
       if (!list) out.set(f.file, (list = []));
