@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import { parseAllDocuments } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readJson = (p) => JSON.parse(readFileSync(join(root, p), 'utf8'));
@@ -125,16 +126,39 @@ function renderCatalogue() {
 // Default cluster policy: server/data/bootstrap-policy/*.yaml → server/src/core/policy/bootstrap.generated.ts
 // The YAML is embedded as text and parsed at run time by the same manifest reader as user files.
 
+function lineStarts(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+/** Each file's objects as JSON with their offsets, and the file's line starts (for file:line answers). */
 function renderBootstrapPolicy() {
   const dir = 'server/data/bootstrap-policy';
-  const names = readdirSync(join(root, dir))
-    .filter((f) => f.endsWith('.yaml'))
-    .sort();
-  const files = Object.fromEntries(names.map((n) => [n, readFileSync(join(root, dir, n), 'utf8')]));
+  const names = readdirSync(join(root, dir)).filter((f) => f.endsWith('.yaml')).sort();
+  const files = names.map((file) => {
+    const text = readFileSync(join(root, dir, file), 'utf8');
+    const objects = [];
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length) throw new Error(`${dir}/${file}: ${doc.errors[0].message}`);
+      const node = doc.contents;
+      const value = node.toJSON();
+      const items = value.kind === 'List' ? node.get('items').items : [node];
+      for (const item of items) objects.push({ start: item.range[0], end: item.range[1], value: item.toJSON() });
+    }
+    return { file, lineStarts: lineStarts(text), objects };
+  });
   return (
     header(dir) +
-    `// The ClusterRoles, Roles and bindings a kube-apiserver creates at start-up (Apache-2.0, see SOURCE.md there).\n` +
-    `export const BOOTSTRAP_POLICY_FILES: Readonly<Record<string, string>> = ${JSON.stringify(files, null, 1)};\n`
+    `// The ClusterRoles, Roles and bindings a kube-apiserver creates at start-up (Apache-2.0, see SOURCE.md
+` +
+    `// there), pre-parsed: each object with its offsets in the file, and each file's line starts.
+` +
+    `import type { BootstrapFile } from './defaults.js';
+
+` +
+    `export const BOOTSTRAP_POLICY: readonly BootstrapFile[] = ${JSON.stringify(files)};
+`
   );
 }
 

@@ -1,11 +1,36 @@
 // The one place where core offsets become LSP positions and core findings become diagnostics.
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, type Diagnostic, type Location, type Position, type Range, type TextEdit } from 'vscode-languageserver/node';
 import type { Finding, Severity } from './core/checks';
 import { positionAt, type ParsedFile, type Span } from './core/manifest/parse';
 
 export function spanToRange(file: ParsedFile, span: Span): Range {
   return { start: positionAt(file.lineStarts, span.start), end: positionAt(file.lineStarts, span.end) };
+}
+
+/** The offset of an LSP position, clamped to the end of its line (before the line break). */
+export function offsetAt(file: ParsedFile, p: Position): number {
+  if (p.line >= file.lineStarts.length) return file.text.length;
+  const next = file.lineStarts[p.line + 1];
+  const end = next === undefined ? file.text.length : next - (file.text[next - 2] === '\r' ? 2 : 1);
+  return Math.min(file.lineStarts[p.line] + Math.max(0, p.character), end);
+}
+
+export function rangeToSpan(file: ParsedFile, r: Range): Span {
+  return { start: offsetAt(file, r.start), end: offsetAt(file, r.end) };
+}
+
+export function toLocation(file: ParsedFile, span: Span): Location {
+  return { uri: pathToFileURL(file.file).href, range: spanToRange(file, span) };
+}
+
+export function toTextEdit(file: ParsedFile, span: Span, newText: string): TextEdit {
+  return { range: spanToRange(file, span), newText };
+}
+
+/** What a kubeid diagnostic carries in `data`: the check's own fix, if any. */
+export interface DiagnosticData {
+  fix?: { title: string; edit: TextEdit };
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -30,5 +55,6 @@ export function toDiagnostic(f: Finding, fileOf: (path: string) => ParsedFile | 
     return rf ? [{ location: { uri: pathToFileURL(r.file).href, range: spanToRange(rf, r.span) }, message: r.message }] : [];
   });
   if (related.length) d.relatedInformation = related;
+  if (f.fix) d.data = { fix: { title: f.fix.title, edit: toTextEdit(file, f.fix.span, f.fix.replacement) } } satisfies DiagnosticData;
   return d;
 }

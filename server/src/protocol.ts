@@ -1,5 +1,6 @@
 // Every custom message between the extension (client) and the language server, declared once.
-import { NotificationType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { AccessSubject } from './core/access';
 
 export interface ServerStatus {
   /** "loading" while the workspace is read, then "ready". */
@@ -13,3 +14,47 @@ export interface ServerStatus {
 
 /** Server → client: the workspace model changed (sent after the first load and on every change). */
 export const serverStatusNotification = new NotificationType<ServerStatus>('kubeid/serverStatus');
+
+/** A subject of a binding, or a ServiceAccount, whose access is asked about. */
+export type { AccessSubject };
+
+export interface EffectivePermissionsParams {
+  subject: AccessSubject;
+  namespace: string;
+}
+
+export interface EffectivePermissionsResult {
+  /** "ServiceAccount shop/web", "User alice", "a member of Group devs". */
+  identity: string;
+  namespace: string;
+  /** The kubectl command that asks a cluster the same. */
+  command: string;
+  /** `kubectl auth can-i --list` rows, header first, and the same as text. */
+  rows: string[][];
+  table: string;
+  warnings: string[];
+}
+
+/** Client → server: what a subject may do in a namespace, as `kubectl auth can-i --list` (the "Effective permissions" lens). */
+export const effectivePermissionsRequest = new RequestType<EffectivePermissionsParams, EffectivePermissionsResult, void>(
+  'kubeid/effectivePermissions',
+);
+
+export interface CanIParams {
+  subject: AccessSubject;
+  namespace: string;
+  verb: string;
+  /** TYPE[/NAME] as kubectl reads it (pods, deployments.apps/web), or a non-resource URL. */
+  resource: string;
+  subresource?: string;
+}
+
+export interface CanIResult {
+  allowed: boolean;
+  reason: string;
+  command: string;
+  warnings: string[];
+}
+
+/** Client → server: whether a subject may make one request, answered offline (the "Check access as …" lens). */
+export const canIRequest = new RequestType<CanIParams, CanIResult, void>('kubeid/canI');

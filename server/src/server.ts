@@ -11,7 +11,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from './context';
+import { codeActions } from './features/code-actions';
+import { codeLens } from './features/code-lens';
+import { completion } from './features/completion';
 import { DiagnosticsPublisher } from './features/diagnostics';
+import { hover } from './features/hover';
+import { navigation } from './features/navigation';
 import { serverStatusNotification } from './protocol';
 import { parseSettings, type Settings } from './settings';
 import { WorkspaceModel } from './workspace-model';
@@ -27,7 +32,7 @@ let canPullConfiguration = false;
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 
 /** Every request-handling feature; each declares its capabilities and registers its handlers. */
-const features: Feature[] = [];
+const features: Feature[] = [navigation, codeLens, codeActions, completion, hover];
 const ctx: ServerContext = { connection, documents, model, settings: () => settings, pathOf: fsPath };
 for (const f of features) f.register(ctx);
 

@@ -1,5 +1,8 @@
 // Drives the bundled language server (dist/server.js) over JSON-RPC on stdio, as an editor does.
 import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
@@ -53,8 +56,11 @@ export async function startServer(folder: string, settings: unknown = {}): Promi
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(statuses.at(-1))}`);
       await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, left);
+        const timer = setTimeout(r, left);
+        waiters.push(() => {
+          clearTimeout(timer);
+          r();
+        });
       });
     }
   };
@@ -78,4 +84,40 @@ export async function startServer(folder: string, settings: unknown = {}): Promi
       child.kill();
     },
   };
+}
+
+/** The position of the `nth` occurrence of `needle` in `text`, `delta` characters in. */
+export function positionOf(text: string, needle: string, nth = 0, delta = 0): { line: number; character: number } {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) {
+    at = text.indexOf(needle, at + 1);
+    if (at < 0) throw new Error(`${JSON.stringify(needle)} (#${nth}) not in the text`);
+  }
+  const before = text.slice(0, at + delta).split('\n');
+  return { line: before.length - 1, character: before.at(-1)!.length };
+}
+
+/** The text after applying LSP text edits (non-overlapping, any order), as an editor does. */
+export function applyTextEdits(
+  text: string,
+  edits: ReadonlyArray<{
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    newText: string;
+  }>,
+): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offset = (p: { line: number; character: number }) => Math.min((starts[p.line] ?? text.length) + p.character, text.length);
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  return sorted.reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
+}
+
+/** A temporary workspace folder holding these files (relative path → text). */
+export function writeWorkspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeid-ws-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
 }

@@ -9,7 +9,7 @@ test('the server reads the workspace manifests and reports what it found', async
   try {
     const ready = await s.until('ready', () => s.statuses.find((x) => x.state === 'ready'));
     assert.deepEqual(ready.objects, { ServiceAccount: 4, Role: 2, RoleBinding: 4, ClusterRole: 5, ClusterRoleBinding: 2 });
-    assert.equal(ready.files, 4);
+    assert.equal(ready.files, 5);
     assert.equal(ready.problems, 0);
   } finally {
     await s.stop();
@@ -25,7 +25,7 @@ test('an edited document updates the model before it is saved; broken YAML is co
     await s.open(repoPath('example/extra.yaml'), text);
     const updated = await s.until('a third Role', () => s.statuses.find((x) => x.objects.Role === 3));
     assert.equal(updated.problems, 1);
-    assert.equal(updated.files, 5);
+    assert.equal(updated.files, 6);
   } finally {
     await s.stop();
   }

@@ -12,22 +12,19 @@ function lint(text: string, settings?: CheckSettings, checks: readonly Check[] =
 
 const HEAD = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: c}\nrules:\n';
 
-test('ALL_CHECKS: the ids of issue 3, each with a severity and a one-line summary', () => {
-  assert.deepEqual(
-    ALL_CHECKS.map((c) => c.id),
-    [
-      'invalid-role-ref',
-      'invalid-subject',
-      'invalid-rule',
-      'invalid-aggregation-rule',
-      'invalid-name',
-      'unknown-verb',
-      'unknown-resource',
-      'wrong-api-group',
-      'unknown-api-group',
-      'unknown-subresource',
-    ],
-  );
+test('ALL_CHECKS: every check id issue 3 names, each with a severity and a one-line summary', () => {
+  const ids = [
+    ...['invalid-role-ref', 'invalid-subject', 'invalid-rule', 'invalid-aggregation-rule', 'invalid-name'],
+    ...['missing-role', 'missing-service-account'],
+    ...['unknown-verb', 'unknown-resource', 'wrong-api-group', 'unknown-api-group', 'unknown-subresource'],
+    ...['wildcard-verbs', 'wildcard-resources', 'wildcard-api-groups', 'wildcard-non-resource-urls', 'cluster-admin-equivalent'],
+    ...['binds-cluster-admin', 'secrets-read', 'secrets-write', 'workload-create', 'pod-exec', 'pod-port-forward', 'ephemeral-containers'],
+    ...['rbac-escalate', 'rbac-bind', 'rbac-write', 'impersonate', 'nodes-proxy', 'node-write', 'token-request', 'csr-approve'],
+    ...['admission-write', 'persistent-volume-create', 'namespace-write'],
+    ...['anonymous-subject', 'all-authenticated-subject', 'all-service-accounts-subject', 'default-service-account-bound'],
+    ...['default-service-account-used', 'automount-unneeded'],
+  ];
+  assert.deepEqual(ALL_CHECKS.map((c) => c.id).sort(), ids.sort());
   for (const c of ALL_CHECKS) {
     assert.ok(['error', 'warning', 'information', 'hint'].includes(c.severity), c.id);
     assert.ok(c.summary.length > 20 && !c.summary.includes('\n'), c.id);

@@ -1,8 +1,12 @@
-// kubeid CLI: `kubeid can-i`, `kubeid who-can`, in kubectl's grammar. Exit codes: 0 yes / done,
-// 1 no, 2 bad input.
-import { UsageError } from './args';
+// kubeid CLI: `kubeid can-i`, `kubeid who-can`, in kubectl's grammar; `kubeid lint`; `kubeid lsp`.
+// Exit codes: 0 yes / done, 1 no / findings, 2 bad input.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { parseArgs, UsageError } from './args';
 import { canI } from './can-i';
 import { InputError, type Io } from './common';
+import { lint } from './lint';
 import { whoCan } from './who-can';
 import { QueryError } from '../core/request';
 
@@ -15,6 +19,8 @@ Commands:
   kubeid can-i VERB /NON-RESOURCE-URL --as USER --from PATH...
   kubeid can-i --list --as USER --from PATH... [-n NS] [-o json] [--no-headers]
   kubeid who-can VERB TYPE[/NAME] --from PATH... [-n NS | -A] [--subresource SUB] [-o json] [--no-headers]
+  kubeid lint PATH... [-o text|json|sarif] [--fail-on error|warning|never] [--severity ID=LEVEL]... [--no-defaults]
+  kubeid lsp --stdio
   kubeid version
 
 Common flags:
@@ -22,6 +28,12 @@ Common flags:
   --no-defaults      leave out the default cluster policy (the ClusterRoles and bindings every cluster starts with)
   -n, --namespace    namespace of the request (default "default")
   -o, --output       json for the decision, the reason and where it comes from
+
+Lint flags:
+  PATH               a file, a folder (recursing into .yaml/.yml/.json) or - for stdin
+  -o, --output       text (file:line:col, the default), json, or sarif (SARIF 2.1.0 for code scanning)
+  --fail-on LEVEL    exit 1 when a finding is an error (default), a warning or worse, or never
+  --severity ID=LVL  error, warning, information, hint or off for one check; repeatable
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -32,6 +44,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await canI(rest, io);
       case 'who-can':
         return await whoCan(rest, io);
+      case 'lint':
+        return await lint(rest, io, VERSION);
+      case 'lsp':
+        return lsp(rest);
       case 'version':
       case '--version':
         io.out(`kubeid ${VERSION}\n`);
@@ -52,6 +68,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     throw e;
   }
+}
+
+/**
+ * Starts the language server in this process: the bundle next to this one (dist/server.js), the
+ * very code the VS Code extension runs. It reads --stdio from process.argv and exits on `exit`.
+ */
+function lsp(argv: string[]): number {
+  const a = parseArgs(argv, [
+    { name: 'stdio', type: 'boolean' },
+    { name: 'clientProcessId', type: 'string' },
+  ]);
+  if (!argv.includes('--stdio')) throw new UsageError('kubeid lsp needs --stdio: the language server speaks JSON-RPC on stdin and stdout');
+  if (a.positionals.length) throw new UsageError(`kubeid lsp takes no arguments, got: ${a.positionals.join(' ')}`);
+  const server = join(__dirname, 'server.js');
+  if (!existsSync(server)) throw new InputError(`cannot start the language server: ${server} not found (kubeid lsp runs from dist/)`);
+  createRequire(__filename)(server);
+  return 0; // the process lives on, serving, until the client sends exit or closes stdin
 }
 
 if (require.main === module) {

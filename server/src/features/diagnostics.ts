@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import { ALL_CHECKS, runChecks, type CheckSettings } from '../core/checks';
+import { problemFindings } from '../core/checks/run';
 import { toDiagnostic } from '../lsp-convert';
 import type { Analysis } from '../workspace-model';
 
@@ -13,17 +14,12 @@ export class DiagnosticsPublisher {
   constructor(private readonly connection: Connection) {}
 
   publish(analysis: Analysis, settings: CheckSettings): void {
-    const files = analysis.ctx.workspace.files;
     const findings = runChecks(analysis.ctx, ALL_CHECKS, settings);
     const out = new Map<string, Diagnostic[]>();
-    // Problems reading the manifests (broken YAML, wrong field types) are reported too, by code.
-    for (const file of files) {
-      for (const p of file.problems) {
-        const severity = settings.severity?.[p.code] ?? (p.code === 'invalid-field' ? 'warning' : 'error');
-        if (severity === 'off' || !p.span) continue;
-        findings.push({ check: p.code, severity, message: p.message, file: file.file, span: p.span });
-      }
-    }
+    // Problems reading the manifests (broken YAML, wrong field types) are reported too, by code;
+    // those without a span (an unreadable folder, a file over the size limit) only in the status.
+    const placed = analysis.ctx.workspace.problems.filter((p) => p.span);
+    findings.push(...problemFindings(placed, settings));
     for (const f of findings) {
       const d = toDiagnostic(f, (p) => analysis.file(p));
       if (!d) continue;

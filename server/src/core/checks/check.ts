@@ -19,6 +19,15 @@ export interface Finding {
   file: string;
   span: Span;
   related?: Related[];
+  /** A one-edit fix the check knows (the "did you mean" of a misspelling). */
+  fix?: Fix;
+}
+
+/** The text at `span` becomes `replacement` (YAML text, quoted as needed). */
+export interface Fix {
+  span: Span;
+  replacement: string;
+  title: string;
 }
 
 export interface CheckContext {

@@ -1,5 +1,5 @@
 // Runs checks over a workspace: severity settings, inline suppression comments, stable order.
-import { positionAt, type ParsedFile, type Span } from '../manifest/parse';
+import { positionAt, type ManifestProblem, type ParsedFile, type ProblemCode, type Span } from '../manifest/parse';
 import type { Check, CheckContext, Finding, Severity } from './check';
 
 export interface CheckSettings {
@@ -29,6 +29,25 @@ export function runChecks(ctx: CheckContext, checks: readonly Check[], settings:
   return kept.sort(
     (a, b) => compare(a.file, b.file) || a.span.start - b.span.start || a.span.end - b.span.end || compare(a.check, b.check),
   );
+}
+
+/** Severity of a manifest problem as a finding: unreadable input is an error, a field of the wrong type a warning. */
+export function problemSeverity(code: ProblemCode): Severity {
+  return code === 'invalid-field' ? 'warning' : 'error';
+}
+
+/**
+ * Problems reading the manifests (broken YAML, alias bombs, wrong field types...) as findings with
+ * their code as check id; severity settings apply as to checks. One without a span is at offset 0.
+ */
+export function problemFindings(problems: readonly ManifestProblem[], settings: CheckSettings = {}): Finding[] {
+  const out: Finding[] = [];
+  for (const p of problems) {
+    const severity = settings.severity?.[p.code] ?? problemSeverity(p.code);
+    if (severity === 'off') continue;
+    out.push({ check: p.code, severity, message: p.message, file: p.file, span: p.span ?? { start: 0, end: 0 } });
+  }
+  return out;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -2,6 +2,7 @@
 // needs the plural (it compares resource names exactly), or a removed API.
 import type { ApiIndex, ResourceInfo } from './api';
 import type { Check, CheckContext, Finding } from './check';
+import { replaceWith } from './fix';
 import { itemFinding } from './locate';
 import { names } from './messages';
 import { groupLabel, inScope, resourceRules, splitResource, type RuleScope } from './rule-scope';
@@ -17,13 +18,14 @@ export const unknownResource: Check = {
     const out: Finding[] = [];
     for (const { manifest, rule, scope, api } of resourceRules(ctx)) {
       if (scope.uncertain || scope.groups.length === 0) continue;
-      for (const { value, index } of rule.resources.items) {
+      for (const { value, index, node } of rule.resources.items) {
         const { base } = splitResource(value);
         if (base === '*') continue;
         const found = inScope(api, scope, base);
         const current = api.find(base).filter((i) => !i.removed);
         let message: string;
         let severity: 'warning' | 'information' = 'warning';
+        let fix: string | undefined;
         if (found.length > 0) {
           if (current.length > 0 || !found.every((i) => i.removed)) continue;
           message = `${base} was ${found[0].removed}, so no current API server serves it and this rule grants nothing on it. Remove it.`;
@@ -42,8 +44,12 @@ export const unknownResource: Check = {
                 ? ' If a CRD installed separately defines it, add the CRD to the workspace.'
                 : '');
           if (!guess && scope.anyGroup) severity = 'information';
+          // A resource of another group needs apiGroups changed too: no one-edit fix.
+          if (guess?.note === '') fix = value.replace(base, guess.plural);
         }
-        out.push(itemFinding(ID, severity, manifest, ['rules', rule.index, 'resources', index], value, message));
+        const f = itemFinding(ID, severity, manifest, ['rules', rule.index, 'resources', index], value, message);
+        if (fix) f.fix = replaceWith(node, value, fix);
+        out.push(f);
       }
     }
     return out;

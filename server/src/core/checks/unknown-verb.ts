@@ -3,6 +3,7 @@
 import type { Manifest } from '../manifest/parse';
 import { ApiIndex, FINALIZERS, HTTP_VERBS, IMPERSONATION_MODES, SPECIAL_VERBS } from './api';
 import type { Check, CheckContext, Finding, Severity } from './check';
+import { replaceWith } from './fix';
 import { itemFinding } from './locate';
 import { isRoleKind, rules, type RuleView } from './read';
 import { inScope, resourceRules, splitResource, withSubresource, type CatalogueRule } from './rule-scope';
@@ -53,9 +54,12 @@ function resourceRuleFindings({ manifest, rule, scope, api }: CatalogueRule): Fi
   const accepted = new Set([...(served ? [...served.values()].flatMap((v) => [...v]) : api.verbs), ...SPECIAL_VERBS, '*']);
   const described = served ? [...served].map(([r, verbs]) => `${r}: ${[...verbs].join(', ')}`) : [];
   const out: Finding[] = [];
-  for (const { value, index } of rule.verbs.items) {
+  for (const { value, index, node } of rule.verbs.items) {
     const problem = verbProblem(value, accepted, api, described);
-    if (problem) out.push(itemFinding(ID, problem.severity, manifest, ['rules', rule.index, 'verbs', index], value, problem.message));
+    if (!problem) continue;
+    const f = itemFinding(ID, problem.severity, manifest, ['rules', rule.index, 'verbs', index], value, problem.message);
+    if (problem.fix) f.fix = replaceWith(node, value, problem.fix);
+    out.push(f);
   }
   return out;
 }
@@ -86,7 +90,7 @@ function verbProblem(
   accepted: Set<string>,
   api: ApiIndex,
   described: string[],
-): { severity: Severity; message: string } | undefined {
+): { severity: Severity; message: string; fix?: string } | undefined {
   if (accepted.has(verb)) return undefined;
   const exact = 'RBAC compares verbs exactly (case-sensitive)';
   // Constrained impersonation (v1.35+): impersonate:<mode> and impersonate-on:<mode>:<verb>.
@@ -94,9 +98,11 @@ function verbProblem(
   if (mode && (mode[1] === undefined) === (mode[3] === undefined)) {
     if (!IMPERSONATION_MODES.includes(mode[2])) {
       const fix = closest(mode[2], IMPERSONATION_MODES);
+      const meant = fix && verb.replace(`:${mode[2]}`, `:${fix}`);
       return {
         severity: 'warning',
-        message: `names no impersonation mode (${IMPERSONATION_MODES.join(', ')}): ${exact}, so it grants nothing.${didYouMean(fix && verb.replace(`:${mode[2]}`, `:${fix}`))}`,
+        message: `names no impersonation mode (${IMPERSONATION_MODES.join(', ')}): ${exact}, so it grants nothing.${didYouMean(meant)}`,
+        ...(meant ? { fix: meant } : {}),
       };
     }
     if (mode[3] === undefined || accepted.has(mode[3])) return undefined;
@@ -113,7 +119,7 @@ function verbProblem(
   const sub = SUBRESOURCE_WORDS[verb.toLowerCase()];
   const hint = sub ? ` It is a subresource: grant ${JSON.stringify(guess)} on ${JSON.stringify(sub)}.` : didYouMean(guess);
   const what = guess && guess.toLowerCase() === verb.toLowerCase() ? 'not a verb as written' : 'not a Kubernetes API verb';
-  return { severity: 'warning', message: `${what}: ${exact}, so it grants nothing.${hint}` };
+  return { severity: 'warning', message: `${what}: ${exact}, so it grants nothing.${hint}`, ...(guess && !sub ? { fix: guess } : {}) };
 }
 
 /** Non-resource requests carry the lower-case HTTP method as verb. */
@@ -125,10 +131,12 @@ function nonResourceFindings(ctx: CheckContext): Finding[] {
     if (!isRoleKind(manifest.kind)) continue;
     for (const rule of rules(manifest)) {
       if (rule.nonResourceURLs.count === 0 || rule.resources.count > 0 || rule.apiGroups.count > 0) continue;
-      for (const { value, index } of rule.verbs.items) {
+      for (const { value, index, node } of rule.verbs.items) {
         if (methods.has(value)) continue;
         const guess = toMethod[value.toLowerCase()] ?? closest(value, HTTP_VERBS);
-        out.push(nonResourceFinding(manifest, rule, index, value, guess));
+        const f = nonResourceFinding(manifest, rule, index, value, guess);
+        if (guess) f.fix = replaceWith(node, value, guess);
+        out.push(f);
       }
     }
   }

@@ -2,6 +2,7 @@
 // as "core" or "v1", groups written with a version, and the removed extensions group alone.
 import type { ApiIndex } from './api';
 import type { Check, CheckContext, Finding } from './check';
+import { replaceWith } from './fix';
 import { itemFinding, spanAt } from './locate';
 import { names } from './messages';
 import { groupLabel, inScope, resourceRules, splitResource, type CatalogueRule } from './rule-scope';
@@ -27,7 +28,7 @@ export function coreOrVersioned(group: string, api: ApiIndex): string | undefine
 
 function groupFindings({ manifest, rule, api }: CatalogueRule): Finding[] {
   const out: Finding[] = [];
-  for (const { value, index } of rule.apiGroups.items) {
+  for (const { value, index, node } of rule.apiGroups.items) {
     if (api.hasGroup(value)) continue;
     const meant = coreOrVersioned(value, api);
     if (meant === undefined) continue;
@@ -36,7 +37,9 @@ function groupFindings({ manifest, rule, api }: CatalogueRule): Finding[] {
         ? `RBAC writes the core group (pods, services, secrets...) as "", and no API group is called ${JSON.stringify(value)}`
         : 'apiGroups take the group name without a version';
     const message = `matches no API group: ${why}, so this rule grants nothing through it. Write ${JSON.stringify(meant)}.`;
-    out.push(itemFinding(ID, 'warning', manifest, ['rules', rule.index, 'apiGroups', index], value, message));
+    const f = itemFinding(ID, 'warning', manifest, ['rules', rule.index, 'apiGroups', index], value, message);
+    f.fix = replaceWith(node, value, meant);
+    out.push(f);
   }
   return out;
 }

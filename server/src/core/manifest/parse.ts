@@ -259,7 +259,8 @@ export function manifestsFromObjects(objects: readonly unknown[], file: string):
 /**
  * The manifest of a plain object. Its tree is built anew on each access of `node` and not kept:
  * trees take about five times the memory of the objects, and a cluster's 100k objects need theirs
- * only while they are decoded. Hold on to `node` when you need it more than once.
+ * only while they are decoded. Hold on to `node` when you need it more than once (and note that a
+ * getter is left out by `{ ...m }` and JSON.stringify).
  */
 class ObjectManifest implements Manifest {
   readonly doc = 0;

@@ -4,6 +4,7 @@ import { Catalogue, resourcesFromCrd } from '../catalogue/catalogue';
 import { loadManifestPaths, type LoadOptions } from '../manifest/load';
 import { positionAt, type ManifestProblem, type ParsedFile } from '../manifest/parse';
 import { policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
+import { workloadsFromFiles, type Workload } from '../manifest/workloads';
 import { RbacEvaluator } from '../rbac/evaluator';
 import type { Policy, SourceRef } from '../rbac/types';
 import { defaultPolicy } from './defaults';
@@ -34,6 +35,8 @@ export interface Workspace {
   policy: Policy;
   evaluator: RbacEvaluator;
   catalogue: Catalogue;
+  /** The objects of the manifests that run pods, with their service account fields. */
+  workloads: Workload[];
   locate(source: SourceRef | undefined): Location | undefined;
 }
 
@@ -59,6 +62,7 @@ export function buildWorkspace(files: ParsedFile[], opts: WorkspaceOptions = {})
     policy,
     evaluator: new RbacEvaluator(policy),
     catalogue,
+    workloads: workloadsFromFiles(files, { defaultNamespace: opts.defaultNamespace }),
     locate(source) {
       if (!source?.file || source.start === undefined) return undefined;
       const f = byFile.get(source.file);

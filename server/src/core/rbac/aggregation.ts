@@ -53,8 +53,14 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
     changed = false;
     for (const [name, from] of sources) {
       const rules: PolicyRule[] = [];
+      const seen = new Set<string>();
       for (const other of from) {
-        for (const rule of current.get(other)!) if (!rules.some((r) => rulesEqual(r, rule))) rules.push(rule);
+        for (const rule of current.get(other)!) {
+          const key = ruleKey(rule);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          rules.push(rule);
+        }
       }
       if (!sameRules(rules, current.get(name)!)) {
         current.set(name, rules);
@@ -70,10 +76,16 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
 
   // Where each aggregated rule comes from: the first selected role holding an equal rule,
   // followed through aggregated roles to the role the rule is written in.
-  const originOf = (name: string, rule: PolicyRule, seen: Set<string>): string => {
+  const keysOf = new Map<string, Set<string>>();
+  const holds = (role: string, key: string): boolean => {
+    let keys = keysOf.get(role);
+    if (!keys) keysOf.set(role, (keys = new Set(current.get(role)!.map(ruleKey))));
+    return keys.has(key);
+  };
+  const originOf = (name: string, key: string, seen: Set<string>): string => {
     for (const other of sources.get(name) ?? []) {
-      if (seen.has(other) || !current.get(other)!.some((r) => rulesEqual(r, rule))) continue;
-      return sources.has(other) ? originOf(other, rule, new Set(seen).add(other)) : other;
+      if (seen.has(other) || !holds(other, key)) continue;
+      return sources.has(other) ? originOf(other, key, new Set(seen).add(other)) : other;
     }
     return name;
   };
@@ -81,7 +93,7 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
   for (const name of sources.keys())
     origins.set(
       name,
-      current.get(name)!.map((rule) => originOf(name, rule, new Set([name]))),
+      current.get(name)!.map((rule) => originOf(name, ruleKey(rule), new Set([name]))),
     );
 
   const clusterRoles = input.map((cr) =>
@@ -129,21 +141,21 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** equality.Semantic.DeepEqual: order-sensitive, a missing list equals an empty one. */
-export function rulesEqual(a: PolicyRule, b: PolicyRule): boolean {
-  return (
-    listEq(a.verbs, b.verbs) &&
-    listEq(a.apiGroups, b.apiGroups) &&
-    listEq(a.resources, b.resources) &&
-    listEq(a.resourceNames, b.resourceNames) &&
-    listEq(a.nonResourceURLs, b.nonResourceURLs)
-  );
+const keys = new WeakMap<PolicyRule, string>();
+
+/** A string equal for two rules exactly when they are semantically equal (cached per rule object). */
+function ruleKey(r: PolicyRule): string {
+  let k = keys.get(r);
+  if (k === undefined) {
+    k = JSON.stringify([r.verbs ?? [], r.apiGroups ?? [], r.resources ?? [], r.resourceNames ?? [], r.nonResourceURLs ?? []]);
+    keys.set(r, k);
+  }
+  return k;
 }
 
-function listEq(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  const x = a ?? [];
-  const y = b ?? [];
-  return x.length === y.length && x.every((v, i) => v === y[i]);
+/** equality.Semantic.DeepEqual: order-sensitive, a missing list equals an empty one. */
+export function rulesEqual(a: PolicyRule, b: PolicyRule): boolean {
+  return a === b || ruleKey(a) === ruleKey(b);
 }
 
 function sameRules(a: readonly PolicyRule[], b: readonly PolicyRule[]): boolean {

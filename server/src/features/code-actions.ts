@@ -1,0 +1,45 @@
+// Quick fixes for kubeid's diagnostics, keyed off their code (the check id): the check's own
+// fix carried in Diagnostic.data, the fixes of server/src/core/fixes, and suppression comments.
+import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
+import type { Feature, ServerContext } from '../context';
+import { quickFixes } from '../core/fixes';
+import type { ParsedFile } from '../core/manifest/parse';
+import { rangeToSpan, toTextEdit, type DiagnosticData } from '../lsp-convert';
+import type { Analysis } from '../workspace-model';
+
+function actionsFor(a: Analysis, f: ParsedFile, uri: string, d: Diagnostic): CodeAction[] {
+  if (d.source !== 'kubeid' || typeof d.code !== 'string') return [];
+  const action = (title: string, edits: CodeAction['edit'], preferred?: boolean): CodeAction => {
+    const out: CodeAction = { title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: edits };
+    if (preferred) out.isPreferred = true;
+    return out;
+  };
+  const own = (d.data as DiagnosticData | undefined)?.fix;
+  const out = own ? [action(own.title, { changes: { [uri]: [own.edit] } }, true)] : [];
+  for (const fix of quickFixes(a.ctx, f, d.code, rangeToSpan(f, d.range))) {
+    const edits = fix.edits.map((e) => toTextEdit(f, e.span, e.text));
+    out.push(action(fix.title, { changes: { [uri]: edits } }, fix.preferred && !own));
+  }
+  return out;
+}
+
+export const codeActions: Feature = {
+  capabilities: { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
+  register(ctx: ServerContext) {
+    ctx.connection.onCodeAction(({ textDocument, context }) => {
+      if (context.only && !context.only.some((k) => CodeActionKind.QuickFix.startsWith(k))) return null;
+      const path = ctx.pathOf(textDocument.uri);
+      const a = ctx.model.analysis();
+      const f = path ? a.file(path) : undefined;
+      if (!f) return null;
+      // Two diagnostics of one check on a line offer the same suppression once.
+      const seen = new Set<string>();
+      return context.diagnostics
+        .flatMap((d) => actionsFor(a, f, textDocument.uri, d))
+        .filter((x) => {
+          const key = JSON.stringify([x.title, x.edit]);
+          return !seen.has(key) && !!seen.add(key);
+        });
+    });
+  },
+};

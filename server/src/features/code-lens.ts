@@ -1,0 +1,124 @@
+// Code lenses: "N bindings · M subjects" on each Role and ClusterRole (click: the references),
+// "Effective permissions" and "Check access as …" on each binding subject and ServiceAccount,
+// and the two custom requests those lens commands send back.
+import type { CodeLens, Location } from 'vscode-languageserver/node';
+import type { Feature, ServerContext } from '../context';
+import { checkAccess, describeAccessSubject, effectivePermissions, type AccessSubject } from '../core/access';
+import { spanAt } from '../core/checks/locate';
+import { mapItems, str } from '../core/checks/read';
+import type { CheckContext } from '../core/checks/check';
+import type { ParsedFile, Span, YNode } from '../core/manifest/parse';
+import { aggregatorsOf, bindingsOf, referencesTo, type Place, type Target } from '../core/references';
+import { formatTable } from '../cli/table';
+import { spanToRange, toLocation } from '../lsp-convert';
+import { canIRequest, effectivePermissionsRequest } from '../protocol';
+import type { Analysis } from '../workspace-model';
+
+/** Commands the client implements (client/src/lens-commands.ts). */
+export const LENS_COMMANDS = {
+  showReferences: 'kubeid.showReferences',
+  effectivePermissions: 'kubeid.effectivePermissions',
+  checkAccess: 'kubeid.checkAccess',
+} as const;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function locations(a: Analysis, places: readonly Place[]): Location[] {
+  return places.flatMap((p) => {
+    const f = a.file(p.file);
+    return f ? [toLocation(f, p.span)] : [];
+  });
+}
+
+/** Distinct subjects of the bindings (a ServiceAccount without namespace takes its RoleBinding's). */
+function subjectCount(places: readonly Place[]): number {
+  const keys = new Set<string>();
+  for (const { binding: b } of places) {
+    const ns = b?.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '';
+    for (const s of b?.subjects ?? []) keys.add(`${s.kind}/${s.kind === 'ServiceAccount' ? s.namespace || ns : ''}/${s.name}`);
+  }
+  return keys.size;
+}
+
+function roleLens(a: Analysis, f: ParsedFile, t: Target, span: Span): CodeLens {
+  const bindings = bindingsOf(a.ctx, t);
+  const aggregated = t.kind === 'ClusterRole' ? aggregatorsOf(a.ctx, t.name).length : 0;
+  const title =
+    `${plural(bindings.length, 'binding')} · ${plural(subjectCount(bindings), 'subject')}` +
+    (aggregated ? ` · aggregated into ${plural(aggregated, 'role')}` : '');
+  const range = spanToRange(f, span);
+  const refs = locations(a, referencesTo(a.ctx, t));
+  return { range, command: { title, command: LENS_COMMANDS.showReferences, arguments: [toLocation(f, span).uri, range.start, refs] } };
+}
+
+function accessLenses(f: ParsedFile, subject: AccessSubject, namespace: string, span: Span): CodeLens[] {
+  const range = spanToRange(f, span);
+  const args = [{ subject, namespace }];
+  return [
+    { range, command: { title: 'Effective permissions', command: LENS_COMMANDS.effectivePermissions, arguments: args } },
+    { range, command: { title: `Check access as ${subject.name}…`, command: LENS_COMMANDS.checkAccess, arguments: args } },
+  ];
+}
+
+function lenses(a: Analysis, f: ParsedFile): CodeLens[] {
+  const out: CodeLens[] = [];
+  for (const { object, manifest: m } of a.ctx.objects) {
+    if (m.file !== f.file) continue;
+    const name = spanAt(m.node, ['metadata', 'name']);
+    const ns = object.metadata.namespace ?? '';
+    if (object.kind === 'Role' || object.kind === 'ClusterRole') {
+      out.push(roleLens(a, f, { kind: object.kind, namespace: ns, name: object.metadata.name }, name));
+    } else if (object.kind === 'ServiceAccount') {
+      if (object.metadata.name)
+        out.push(...accessLenses(f, { kind: 'ServiceAccount', name: object.metadata.name, namespace: ns }, ns, name));
+    } else {
+      for (const { node, index } of mapItems(m, 'subjects')) {
+        const s = subjectOf(node, object.kind === 'RoleBinding' ? ns : '');
+        if (s) out.push(...accessLenses(f, s.subject, s.namespace, spanAt(m.node, ['subjects', index])));
+      }
+    }
+  }
+  return out;
+}
+
+/** The subject as an identity, and the namespace to ask in: the RoleBinding's, else the account's, else "default". */
+function subjectOf(node: YNode, bindingNamespace: string): { subject: AccessSubject; namespace: string } | undefined {
+  const kind = str(node, 'kind').value;
+  const name = str(node, 'name').value;
+  if (!name || (kind !== 'User' && kind !== 'Group' && kind !== 'ServiceAccount')) return undefined;
+  if (kind !== 'ServiceAccount') return { subject: { kind, name }, namespace: bindingNamespace || 'default' };
+  const namespace = str(node, 'namespace').value || bindingNamespace;
+  return namespace ? { subject: { kind, name, namespace }, namespace: bindingNamespace || namespace } : undefined;
+}
+
+function workspaceOf(ctx: ServerContext): CheckContext['workspace'] {
+  return ctx.model.analysis().ctx.workspace;
+}
+
+export const codeLens: Feature = {
+  capabilities: { codeLensProvider: { resolveProvider: false } },
+  register(ctx: ServerContext) {
+    ctx.connection.onCodeLens(({ textDocument }) => {
+      const path = ctx.pathOf(textDocument.uri);
+      const a = ctx.model.analysis();
+      const f = path ? a.file(path) : undefined;
+      return f ? lenses(a, f) : null;
+    });
+
+    ctx.connection.onRequest(effectivePermissionsRequest, ({ subject, namespace }) => {
+      const t = effectivePermissions(workspaceOf(ctx), subject, namespace);
+      return {
+        identity: describeAccessSubject(subject),
+        namespace,
+        command: t.command,
+        rows: t.rows,
+        table: formatTable(t.rows),
+        warnings: t.warnings,
+      };
+    });
+
+    ctx.connection.onRequest(canIRequest, ({ subject, namespace, verb, resource, subresource }) =>
+      checkAccess(workspaceOf(ctx), subject, { namespace, verb, resource, subresource }),
+    );
+  },
+};
