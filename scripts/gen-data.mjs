@@ -135,7 +135,9 @@ function lineStarts(text) {
 /** Each file's objects as JSON with their offsets, and the file's line starts (for file:line answers). */
 function renderBootstrapPolicy() {
   const dir = 'server/data/bootstrap-policy';
-  const names = readdirSync(join(root, dir)).filter((f) => f.endsWith('.yaml')).sort();
+  const names = readdirSync(join(root, dir))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   const files = names.map((file) => {
     const text = readFileSync(join(root, dir, file), 'utf8');
     const objects = [];

@@ -58,3 +58,14 @@ export function toDiagnostic(f: Finding, fileOf: (path: string) => ParsedFile | 
   if (f.fix) d.data = { fix: { title: f.fix.title, edit: toTextEdit(file, f.fix.span, f.fix.replacement) } } satisfies DiagnosticData;
   return d;
 }
+
+/** Places in the workspace as LSP locations (places in files the model does not hold are left out). */
+export function toLocations(
+  fileOf: (path: string) => ParsedFile | undefined,
+  places: ReadonlyArray<{ file: string; span: Span }>,
+): Location[] {
+  return places.flatMap((p) => {
+    const f = fileOf(p.file);
+    return f ? [toLocation(f, p.span)] : [];
+  });
+}

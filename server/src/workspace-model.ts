@@ -10,7 +10,7 @@ import type { ServerStatus } from './protocol';
 export interface Analysis {
   version: number;
   ctx: CheckContext;
-  file(path: string): ParsedFile | undefined;
+  file: (path: string) => ParsedFile | undefined;
 }
 
 const MANIFEST = /\.(ya?ml|json)$/i;

@@ -3,7 +3,7 @@
 // scripts/setup-code-server.sh, which installs code-server into .vscode-test/code-server.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const root = path.resolve(__dirname, '../../..');
 export const fixtureWorkspace = path.join(root, 'test/fixtures/e2e-workspace');
+/** The workspace of the editing tests (test/e2e/editing.test.ts), which change its files: open it with `copy`. */
+export const editingWorkspace = path.join(root, 'test/fixtures/e2e-editing');
 const codeServer = path.join(root, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
 const chromiumPath = '/usr/bin/chromium';
 const vsix = path.join(root, 'kubeid.vsix');
@@ -57,14 +59,24 @@ export class Editor {
     private readonly server: ChildProcess,
     private readonly tmp: string,
     private readonly log: () => string,
+    /** The folder open in the editor: the one given to start, or its copy. */
+    readonly workspace: string,
+    private readonly logName: string,
   ) {}
 
-  /** Installs the VSIX into a fresh code-server, opens `workspace` in chromium, waits for the workbench. */
-  static async start(workspace: string): Promise<Editor> {
+  /**
+   * Installs the VSIX into a fresh code-server, opens the folder `source` in chromium, waits for the workbench.
+   * With `copy`, opens a copy of the folder in the temp dir (removed by close), so edits and saves never reach the repo.
+   */
+  static async start(source: string, options: { copy?: boolean } = {}): Promise<Editor> {
     const missing = missingPrerequisite();
     if (missing) throw new Error(missing);
     const extension = ensureVsix();
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'kubeid-e2e-'));
+    const workspace = options.copy ? path.join(tmp, path.basename(source)) : source;
+    if (options.copy) cpSync(source, workspace, { recursive: true });
+    // One log per workspace: two test files may run at the same time.
+    const logName = `e2e-code-server-${path.basename(source)}.log`;
     const userData = path.join(tmp, 'user-data');
     const dirs = ['--user-data-dir', userData, '--extensions-dir', path.join(tmp, 'extensions')];
     mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -121,7 +133,7 @@ export class Editor {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: slow });
-      return new Editor(page, browser, server, tmp, () => log);
+      return new Editor(page, browser, server, tmp, () => log, workspace, logName);
     } catch (e) {
       await browser?.close().catch(() => undefined);
       await stopProcessGroup(server);
@@ -156,6 +168,34 @@ export class Editor {
     return this.page.locator(`[id="kubeid.kubeid.${id}"]`);
   }
 
+  /** The editor of the active tab (one editor group). */
+  get activeEditor() {
+    return this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+  }
+
+  /** Ctrl+G `line:column` (both from 1); resolves once the status bar shows the cursor there. */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: slow });
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('[id="status.editor.selection"]', { hasText: `Ln ${line}, Col ${column}` }).waitFor({ timeout: slow });
+  }
+
+  /**
+   * The text of the active editor as rendered (every line of a file that fits on the screen): its lines
+   * in order of position (Monaco reuses line nodes), with the non-breaking spaces it renders as spaces.
+   */
+  async text(): Promise<string> {
+    return this.activeEditor.locator('.view-lines').evaluate((el: any) =>
+      [...el.querySelectorAll(':scope > .view-line')]
+        .sort((a: any, b: any) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((line: any) => (line.textContent as string).replace(/\u00a0/g, ' '))
+        .join('\n'),
+    );
+  }
+
   async screenshot(name: string): Promise<void> {
     mkdirSync(artifacts, { recursive: true });
     const file = `e2e-${name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '')}.png`;
@@ -167,7 +207,7 @@ export class Editor {
     await this.browser.close().catch(() => undefined);
     await stopProcessGroup(this.server);
     mkdirSync(artifacts, { recursive: true });
-    writeFileSync(path.join(artifacts, 'e2e-code-server.log'), this.log());
+    writeFileSync(path.join(artifacts, this.logName), this.log());
     rmSync(this.tmp, { recursive: true, force: true });
   }
 }

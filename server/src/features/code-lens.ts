@@ -1,7 +1,7 @@
 // Code lenses: "N bindings · M subjects" on each Role and ClusterRole (click: the references),
 // "Effective permissions" and "Check access as …" on each binding subject and ServiceAccount,
 // and the two custom requests those lens commands send back.
-import type { CodeLens, Location } from 'vscode-languageserver/node';
+import type { CodeLens } from 'vscode-languageserver/node';
 import type { Feature, ServerContext } from '../context';
 import { checkAccess, describeAccessSubject, effectivePermissions, type AccessSubject } from '../core/access';
 import { spanAt } from '../core/checks/locate';
@@ -10,7 +10,7 @@ import type { CheckContext } from '../core/checks/check';
 import type { ParsedFile, Span, YNode } from '../core/manifest/parse';
 import { aggregatorsOf, bindingsOf, referencesTo, type Place, type Target } from '../core/references';
 import { formatTable } from '../cli/table';
-import { spanToRange, toLocation } from '../lsp-convert';
+import { spanToRange, toLocation, toLocations } from '../lsp-convert';
 import { canIRequest, effectivePermissionsRequest } from '../protocol';
 import type { Analysis } from '../workspace-model';
 
@@ -22,13 +22,6 @@ export const LENS_COMMANDS = {
 } as const;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function locations(a: Analysis, places: readonly Place[]): Location[] {
-  return places.flatMap((p) => {
-    const f = a.file(p.file);
-    return f ? [toLocation(f, p.span)] : [];
-  });
-}
 
 /** Distinct subjects of the bindings (a ServiceAccount without namespace takes its RoleBinding's). */
 function subjectCount(places: readonly Place[]): number {
@@ -47,7 +40,7 @@ function roleLens(a: Analysis, f: ParsedFile, t: Target, span: Span): CodeLens {
     `${plural(bindings.length, 'binding')} · ${plural(subjectCount(bindings), 'subject')}` +
     (aggregated ? ` · aggregated into ${plural(aggregated, 'role')}` : '');
   const range = spanToRange(f, span);
-  const refs = locations(a, referencesTo(a.ctx, t));
+  const refs = toLocations(a.file, referencesTo(a.ctx, t));
   return { range, command: { title, command: LENS_COMMANDS.showReferences, arguments: [toLocation(f, span).uri, range.start, refs] } };
 }
 

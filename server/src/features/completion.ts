@@ -2,11 +2,10 @@
 // roleRef and subjects, service accounts) and snippets for new objects. The core does the work
 // on the cached analysis; this edge converts spans and kinds.
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList } from 'vscode-languageserver/node';
-import type { Feature, ServerContext } from '../context';
+import { documentFile, type Feature, type ServerContext } from '../context';
 import { completions, type Candidate } from '../core/complete';
-import { parseManifestText, type ParsedFile } from '../core/manifest/parse';
+import type { ParsedFile } from '../core/manifest/parse';
 import { offsetAt, toTextEdit } from '../lsp-convert';
-import type { Analysis } from '../workspace-model';
 
 const KIND: Record<Candidate['kind'], CompletionItemKind> = {
   verb: CompletionItemKind.Function,
@@ -21,16 +20,6 @@ const KIND: Record<Candidate['kind'], CompletionItemKind> = {
   role: CompletionItemKind.Interface,
   account: CompletionItemKind.Reference,
 };
-
-/** The analysis and the current text of a document (parsed here when the model does not hold it, e.g. untitled). */
-export function documentFile(ctx: ServerContext, uri: string): { a: Analysis; f: ParsedFile } | undefined {
-  const doc = ctx.documents.get(uri);
-  const path = ctx.pathOf(uri);
-  const a = ctx.model.analysis();
-  const held = path ? a.file(path) : undefined;
-  if (held && (!doc || held.text === doc.getText())) return { a, f: held };
-  return doc ? { a, f: parseManifestText(doc.getText(), path ?? uri) } : undefined;
-}
 
 function toItem(f: ParsedFile, c: Candidate): CompletionItem {
   const item: CompletionItem = {

@@ -1,10 +1,9 @@
 // textDocument/hover: a rule in plain words, a verb's or resource's meaning, a roleRef's rules,
 // a subject's effective permissions (Markdown, from the core's describe/).
 import type { Hover } from 'vscode-languageserver/node';
-import type { Feature, ServerContext } from '../context';
+import { documentFile, type Feature, type ServerContext } from '../context';
 import { hoverAt } from '../core/describe/hover';
 import { offsetAt, spanToRange } from '../lsp-convert';
-import { documentFile } from './completion';
 
 export const hover: Feature = {
   capabilities: { hoverProvider: true },

@@ -1,12 +1,11 @@
 // Go to definition (roleRef → Role/ClusterRole, subject and serviceAccountName → ServiceAccount),
 // find references (role → bindings and aggregated roles, ServiceAccount → bindings and
 // workloads), and document symbols (one per object, with its rules, subjects and roleRef).
-import { SymbolKind, type DocumentSymbol, type Location } from 'vscode-languageserver/node';
+import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { Feature, ServerContext } from '../context';
 import { outline, type OutlineItem } from '../core/outline';
-import { definitionsOf, referencesTo, targetAt, type Place } from '../core/references';
-import { offsetAt, spanToRange, toLocation } from '../lsp-convert';
-import type { Analysis } from '../workspace-model';
+import { definitionsOf, referencesTo, targetAt } from '../core/references';
+import { offsetAt, spanToRange, toLocations } from '../lsp-convert';
 
 const SYMBOL: Record<OutlineItem['role'], SymbolKind> = {
   object: SymbolKind.Class,
@@ -14,13 +13,6 @@ const SYMBOL: Record<OutlineItem['role'], SymbolKind> = {
   subject: SymbolKind.Field,
   roleRef: SymbolKind.Interface,
 };
-
-function locations(a: Analysis, places: readonly Place[]): Location[] {
-  return places.flatMap((p) => {
-    const f = a.file(p.file);
-    return f ? [toLocation(f, p.span)] : [];
-  });
-}
 
 function symbol(f: Parameters<typeof spanToRange>[0], item: OutlineItem): DocumentSymbol {
   const s: DocumentSymbol = {
@@ -52,7 +44,7 @@ export const navigation: Feature = {
       const from = here.a.ctx.objects.find(
         ({ manifest: m }) => m.file === here.f.file && m.span.start <= here.offset && here.offset <= m.span.end,
       );
-      return locations(here.a, definitionsOf(here.a.ctx, target, from?.manifest));
+      return toLocations(here.a.file, definitionsOf(here.a.ctx, target, from?.manifest));
     });
 
     ctx.connection.onReferences(({ textDocument, position, context }) => {
@@ -60,7 +52,7 @@ export const navigation: Feature = {
       const target = here && targetAt(here.a.ctx, here.f.file, here.offset);
       if (!here || !target) return null;
       const refs = referencesTo(here.a.ctx, target);
-      return locations(here.a, context.includeDeclaration ? [...definitionsOf(here.a.ctx, target), ...refs] : refs);
+      return toLocations(here.a.file, context.includeDeclaration ? [...definitionsOf(here.a.ctx, target), ...refs] : refs);
     });
 
     ctx.connection.onDocumentSymbol(({ textDocument }) => {

@@ -93,15 +93,23 @@ export function positionFromLines(text: string, lineStarts: number[], docStart: 
     return dash ? { line: -1, idx: -1, index } : undefined;
   };
 
+  /** The path of element `idx` of a line: its own segment after those of the elements left of it, or of its owner above. */
   const pathOf = (line: number, idx: number, es: Elem[]): Path => {
-    const e = es[idx];
-    if (idx > 0) {
-      const parent = pathOf(line, idx - 1, es);
-      return e.dash ? [...parent, 0] : [...parent, e.key];
+    // A loop, not recursion: the nesting is up to the text (`- - - …` 10,000 times on one line
+    // overflowed the stack, and V8 aborts the process when that happens while compiling a regexp).
+    const reversed: Array<string | number> = [];
+    for (;;) {
+      const e = es[idx];
+      if (idx > 0) {
+        reversed.push(e.dash ? 0 : e.key);
+        idx--;
+        continue;
+      }
+      const o = owner(line, e.col, e.dash);
+      reversed.push(e.dash ? (o?.index ?? 0) : e.key);
+      if (!o || o.line < 0) return reversed.reverse();
+      [line, idx, es] = [o.line, o.idx, elemsOf(o.line)!];
     }
-    const o = owner(line, e.col, e.dash);
-    const base = o && o.line >= 0 ? pathOf(o.line, o.idx, elemsOf(o.line)!) : [];
-    return e.dash ? [...base, o?.index ?? 0] : [...base, e.key];
   };
 
   const lineText = text.slice(lineStarts[cur], offset);

@@ -1,22 +1,31 @@
 // The tree of one YAML document as an editor holds it mid-edit. yaml recovers from most errors
 // (an unclosed `[`, a missing quote, a key without a value) and still gives positioned nodes;
 // parse.ts refuses such documents, which is right for checks but not for completion.
-import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { Composer, Parser, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
-import type { Span, YEntry, YMap, YNode } from '../manifest/parse';
+import { DEFAULT_MAX_BYTES, MAX_DEPTH as PARSE_MAX_DEPTH, walkCst, type Span, type YEntry, type YMap, type YNode } from '../manifest/parse';
 
 /** Collections nested deeper are left out (the editor's document is user input). */
 const MAX_DEPTH = 64;
 
 /** The tree of `text` (one document), its spans shifted by `base`; undefined when it holds no map. */
 export function tolerantTree(text: string, base: number): YMap | undefined {
+  // Text over the parser's size limit (a `too-large` file) is not parsed here either: yaml takes
+  // tens of seconds and gigabytes on 50 MB, and this runs on every completion and hover.
+  if (text.length > DEFAULT_MAX_BYTES) return undefined;
   let contents: unknown;
   // yaml makes an Error, stack and all, per syntax error; a half-typed document has many and they
   // are dropped here, so skip the stacks (completion runs on every keystroke).
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    contents = parseDocument(text, { uniqueKeys: false, prettyErrors: false }).contents;
+    // parseDocument, with parse.ts's guard: yaml's composer recurses per nesting level and
+    // overflows the stack on `- - - …` 10,000 deep (V8 may abort the process if that happens while
+    // it compiles a regexp), so deeper documents are not composed; indentation answers.
+    const tokens = Array.from(new Parser().parse(text));
+    if (tokens.some((t) => walkCst(t, []) > PARSE_MAX_DEPTH)) return undefined;
+    const [doc] = new Composer({ uniqueKeys: false }).compose(tokens, true, text.length);
+    contents = doc?.contents;
   } catch {
     return undefined;
   } finally {

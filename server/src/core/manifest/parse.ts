@@ -517,7 +517,7 @@ export function toPlain(node: YNode): unknown {
  * Walks a CST token without recursion (nesting depth is up to the file): collects its comment
  * tokens into `comments` and returns its deepest collection nesting.
  */
-function walkCst(root: unknown, comments: Comment[]): number {
+export function walkCst(root: unknown, comments: Comment[]): number {
   let max = 0;
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length > 0) {
