@@ -2,6 +2,7 @@
 // can-i, who-can, rules-for and memory, printed as one table against the targets. It reports and
 // never asserts: a missed target is marked MISSED and the exit code stays 0 (timing on a shared
 // machine is not a test). Run with --expose-gc so heap figures are measured after a collection.
+// The second section of `npm run bench`, the language server over JSON-RPC, is lsp-bench.ts.
 import { cpus, loadavg } from 'node:os';
 import { stringify } from 'yaml';
 import { manifestsFromObjects, parseManifestText } from '../../server/src/core/manifest/parse';

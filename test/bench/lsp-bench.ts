@@ -48,7 +48,8 @@ const TARGET_BARE_RATIO = 3;
 
 const now = (): number => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ms = (x: number | undefined): string => (x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
+const ms = (x: number | undefined): string =>
+  x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 const count = (n: number): string => n.toLocaleString('en-US');
 const mib = (b: number | undefined): string => (b === undefined ? '—' : `${(b / (1024 * 1024)).toFixed(0)} MiB`);
 
@@ -112,7 +113,20 @@ const SCHEMA = {
   properties: {
     apiVersion: { type: 'string' },
     kind: {
-      enum: ['Namespace', 'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'],
+      enum: [
+        'Namespace',
+        'ServiceAccount',
+        'Role',
+        'ClusterRole',
+        'RoleBinding',
+        'ClusterRoleBinding',
+        'Deployment',
+        'StatefulSet',
+        'DaemonSet',
+        'Job',
+        'CronJob',
+        'Pod',
+      ],
     },
     metadata: {
       type: 'object',
@@ -161,7 +175,24 @@ const SCHEMA = {
           type: 'array',
           minItems: 1,
           items: {
-            enum: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'impersonate', 'bind', 'escalate', 'use', 'approve', 'sign', 'proxy', '*'],
+            enum: [
+              'get',
+              'list',
+              'watch',
+              'create',
+              'update',
+              'patch',
+              'delete',
+              'deletecollection',
+              'impersonate',
+              'bind',
+              'escalate',
+              'use',
+              'approve',
+              'sign',
+              'proxy',
+              '*',
+            ],
           },
         },
       },
@@ -218,9 +249,22 @@ function setUp(): Setup {
   const per = Math.ceil(COMPLETIONS / CATEGORIES.length);
   const picked = CATEGORIES.map((c) => evenly(positions[c], per));
   const completions: Setup['completions'] = [];
-  for (let i = 0; i < per; i++) for (const [k, c] of CATEGORIES.entries()) if (picked[k][i]) completions.push({ category: c, position: picked[k][i] });
+  for (let i = 0; i < per; i++)
+    for (const [k, c] of CATEGORIES.entries()) if (picked[k][i]) completions.push({ category: c, position: picked[k][i] });
   const warmUp = evenly(positions.verbs.slice().reverse(), COMPLETION_WARM_UP);
-  return { root, dir, schema, ws, paths, bigPath: join(dir, BIG_FILE), bigText, editLines, completions: completions.slice(0, COMPLETIONS), warmUp, bytes };
+  return {
+    root,
+    dir,
+    schema,
+    ws,
+    paths,
+    bigPath: join(dir, BIG_FILE),
+    bigText,
+    editLines,
+    completions: completions.slice(0, COMPLETIONS),
+    warmUp,
+    bytes,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,6 +283,8 @@ interface EditSample {
 
 interface SessionResult {
   fullMs: number;
+  /** CPU time the server spent on it (user + system, all threads). */
+  fullCpuMs?: number;
   /** Files with at least one diagnostic, and diagnostics, after the first round. */
   filesWithFindings: number;
   diagnostics: number;
@@ -254,7 +300,7 @@ interface SessionResult {
 interface Session {
   client: LspClient;
   /** Sends the edit and resolves when the edited file's new diagnostics (and the round) are in. */
-  afterChange(uri: string, pubFrom: number, sentAt: number): Promise<{ file: Published; roundAt?: number }>;
+  afterChange(uri: string, pubFrom: number): Promise<{ file: Published; roundAt?: number }>;
 }
 
 function diagnosticsState(client: LspClient, before: number): { files: number; diagnostics: number } {
@@ -288,7 +334,7 @@ async function editAndComplete(s: Session, setup: Setup, uri: string, result: Se
   for (let i = 0; i < EDITS; i++) {
     const sent = { at: 0 };
     const { line, typo, pubFrom } = await toggle(Math.floor(i / 2), sent);
-    const { file, roundAt } = await s.afterChange(uri, pubFrom, sent.at);
+    const { file, roundAt } = await s.afterChange(uri, pubFrom);
     const onLine = file.diagnostics.some((d) => d.range.start.line === line && isFinding(d));
     const round = client.published.slice(pubFrom);
     result.edits.push({
@@ -315,9 +361,12 @@ async function editAndComplete(s: Session, setup: Setup, uri: string, result: Se
     const t = now();
     await client.completion(uri, setup.completions[i * 3].position);
     result.afterEdit.push(now() - t);
-    await s.afterChange(uri, pubFrom, sent.at);
+    await s.afterChange(uri, pubFrom);
   }
 }
+
+const cpuSpent = (before: number | undefined, after: number | undefined): number | undefined =>
+  before === undefined || after === undefined ? undefined : after - before;
 
 const emptyResult = (): SessionResult => ({
   fullMs: 0,
@@ -334,32 +383,36 @@ async function runKubeid(setup: Setup, profileDir?: string): Promise<SessionResu
   const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), server, '--stdio'];
   const client = new LspClient({ name: 'kubeid', args, configuration: () => ({}) });
   const result = emptyResult();
-  const ready = () => client.notifications.filter((n) => n.method === 'kubeid/serverStatus' && (n.params as { state: string }).state === 'ready');
+  const ready = () =>
+    client.notifications.filter((n) => n.method === 'kubeid/serverStatus' && (n.params as { state: string }).state === 'ready');
   try {
     const start = await client.initialize(setup.dir);
+    const cpu = client.cpuMs();
     const first = await client.until('the first ready status', () => ready()[0]);
     result.fullMs = first.at - start;
+    result.fullCpuMs = cpuSpent(cpu, client.cpuMs());
     const state = diagnosticsState(client, client.published.length);
     result.filesWithFindings = state.files;
     result.diagnostics = state.diagnostics;
 
     // Opening the big file re-analyses the workspace (the editor's text replaces the disk's).
     const readyBefore = ready().length;
-    let t = now();
+    const t = now();
     const uri = await client.open(setup.bigPath, setup.bigText);
     await client.until('the round after opening', () => ready().length > readyBefore);
     result.openMs = now() - t;
 
     const session: Session = {
       client,
-      async afterChange(docUri, pubFrom, sentAt) {
-        const rounds = ready().filter((n) => n.at > sentAt).length;
-        const file = await client.until('diagnostics of the edited file', () => client.published.slice(pubFrom).find((p) => p.uri === docUri));
-        const end = await client.until('the end of the round', () => ready().filter((n) => n.at > sentAt)[rounds]);
+      async afterChange(docUri, pubFrom) {
+        const file = await client.until('diagnostics of the edited file', () =>
+          client.published.slice(pubFrom).find((p) => p.uri === docUri),
+        );
+        // The round's status follows its last publishDiagnostics.
+        const end = await client.until('the end of the round', () => ready().find((n) => n.seq > file.seq));
         return { file, roundAt: end.at };
       },
     };
-    t = now();
     await editAndComplete(session, setup, uri, result, (d) => d.code === 'unknown-verb');
     result.peakRss = client.peakRss();
   } finally {
@@ -383,7 +436,11 @@ async function runYamlLs(setup: Setup): Promise<SessionResult> {
     schemaStore: { enable: false },
     kubernetesCRDStore: { enable: false },
   };
-  const client = new LspClient({ name: 'yaml-language-server', args: [server, '--stdio'], configuration: (s) => (s === 'yaml' ? yaml : {}) });
+  const client = new LspClient({
+    name: 'yaml-language-server',
+    args: [server, '--stdio'],
+    configuration: (s) => (s === 'yaml' ? yaml : {}),
+  });
   const result = emptyResult();
   try {
     await client.initialize(setup.dir);
@@ -392,15 +449,18 @@ async function runYamlLs(setup: Setup): Promise<SessionResult> {
     await sleep(500);
     // It validates open documents only: the editor opens every file.
     const start = now();
+    const cpu = client.cpuMs();
     const from = client.published.length;
     const uris: string[] = [];
-    for (const p of setup.paths) uris.push(await client.open(p, p === setup.bigPath ? setup.bigText : setup.ws.files[p.slice(setup.dir.length + 1)]));
+    for (const p of setup.paths)
+      uris.push(await client.open(p, p === setup.bigPath ? setup.bigText : setup.ws.files[p.slice(setup.dir.length + 1)]));
     const firsts = await client.until('diagnostics of every opened file', () => {
       const seen = new Map<string, number>();
       for (const p of client.published.slice(from)) if (!seen.has(p.uri)) seen.set(p.uri, p.at);
       return seen.size >= uris.length && seen;
     });
     result.fullMs = Math.max(...firsts.values()) - start;
+    result.fullCpuMs = cpuSpent(cpu, client.cpuMs());
     const state = diagnosticsState(client, client.published.length);
     result.filesWithFindings = state.files;
     result.diagnostics = state.diagnostics;
@@ -409,7 +469,9 @@ async function runYamlLs(setup: Setup): Promise<SessionResult> {
     const session: Session = {
       client,
       async afterChange(docUri, pubFrom) {
-        const file = await client.until('diagnostics of the edited file', () => client.published.slice(pubFrom).find((p) => p.uri === docUri));
+        const file = await client.until('diagnostics of the edited file', () =>
+          client.published.slice(pubFrom).find((p) => p.uri === docUri),
+        );
         return { file };
       },
     };
@@ -531,14 +593,12 @@ interface Row {
 }
 
 function print(rows: Row[], header: string[]): void {
-  const cells = rows.map((r) => [
-    r.measure,
-    r.kubeid ?? '',
-    r.yamlLs ?? '',
-    r.bare ?? '',
-    r.target ?? '',
-    r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED',
-  ]);
+  const cells = rows.map((r) =>
+    [r.measure, r.kubeid ?? '', r.yamlLs ?? '', r.bare ?? '', r.target ?? '', r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED'].slice(
+      0,
+      header.length,
+    ),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) =>
     c
@@ -557,18 +617,29 @@ function report(setup: Setup, k: SessionResult, y: SessionResult, bare: BarePars
     bare: `${count(bare.documents)} documents`,
   });
   rows.push({ measure: `  the edited file (${BIG_FILE})`, kubeid: `${count(setup.ws.bigFileDocuments)} documents` });
-  rows.push({ measure: 'time to full diagnostics', kubeid: ms(k.fullMs), yamlLs: ms(y.fullMs), bare: ms(bareMs) });
+  rows.push({ measure: 'time to full diagnostics (wall)', kubeid: ms(k.fullMs), yamlLs: ms(y.fullMs), bare: ms(bareMs) });
   rows.push({
-    measure: '  kubeid ÷ yaml-language-server',
-    kubeid: `${(k.fullMs / y.fullMs).toFixed(2)}×`,
-    target: '≤ 1×',
-    ok: k.fullMs <= y.fullMs,
+    measure: '  CPU time of it (user + system, all threads)',
+    kubeid: ms(k.fullCpuMs),
+    yamlLs: ms(y.fullCpuMs),
+    bare: ms(bare.cpuMs),
+  });
+  // Judged on CPU time: on a shared machine the wall time also measures the neighbours (both are printed).
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
+  const vsYaml = ratio(k.fullCpuMs, y.fullCpuMs);
+  const vsBare = ratio(k.fullCpuMs, bare.cpuMs);
+  const x = (r: number | undefined) => (r === undefined ? '—' : `${r.toFixed(2)}×`);
+  rows.push({
+    measure: '  kubeid ÷ yaml-language-server: CPU (wall)',
+    kubeid: `${x(vsYaml)} (${x(k.fullMs / y.fullMs)})`,
+    target: '≤ 1× CPU',
+    ok: (vsYaml ?? k.fullMs / y.fullMs) <= 1,
   });
   rows.push({
-    measure: '  kubeid ÷ bare parse',
-    kubeid: `${(k.fullMs / bareMs).toFixed(2)}×`,
-    target: `≤ ${TARGET_BARE_RATIO}× (${ms(TARGET_BARE_RATIO * bareMs)})`,
-    ok: k.fullMs <= TARGET_BARE_RATIO * bareMs,
+    measure: '  kubeid ÷ bare parse: CPU (wall)',
+    kubeid: `${x(vsBare)} (${x(k.fullMs / bareMs)})`,
+    target: `≤ ${TARGET_BARE_RATIO}× CPU`,
+    ok: (vsBare ?? k.fullMs / bareMs) <= TARGET_BARE_RATIO,
   });
   rows.push({
     measure: '  files with diagnostics / diagnostics',
@@ -577,7 +648,10 @@ function report(setup: Setup, k: SessionResult, y: SessionResult, bare: BarePars
     bare: `${bare.errors} errors`,
   });
   rows.push({ measure: '  of which the server waits (debounce)', kubeid: '0 ms', yamlLs: ms(YAML_LS_DEBOUNCE_MS) });
-  rows.push({ measure: '  bare parse: read / parse / parse again warm', bare: `${ms(bare.readMs)} / ${ms(bare.parseMs)} / ${ms(bare.warmParseMs)}` });
+  rows.push({
+    measure: '  bare parse: read / parse / parse again warm',
+    bare: `${ms(bare.readMs)} / ${ms(bare.parseMs)} / ${ms(bare.warmParseMs)}`,
+  });
   rows.push({ measure: 'open the 1,000-document file → diagnostics', kubeid: ms(k.openMs) });
 
   const kEdit = k.edits.map((e) => e.fileMs);
@@ -589,7 +663,11 @@ function report(setup: Setup, k: SessionResult, y: SessionResult, bare: BarePars
     target: `< ${TARGET_EDIT_MS} ms`,
     ok: median(kEdit) < TARGET_EDIT_MS,
   });
-  rows.push({ measure: '  min / max', kubeid: `${ms(Math.min(...kEdit))} / ${ms(Math.max(...kEdit))}`, yamlLs: `${ms(Math.min(...yEdit))} / ${ms(Math.max(...yEdit))}` });
+  rows.push({
+    measure: '  min / max',
+    kubeid: `${ms(Math.min(...kEdit))} / ${ms(Math.max(...kEdit))}`,
+    yamlLs: `${ms(Math.min(...yEdit))} / ${ms(Math.max(...yEdit))}`,
+  });
   rows.push({ measure: '  of which the server waits (debounce)', kubeid: ms(KUBEID_DEBOUNCE_MS), yamlLs: ms(YAML_LS_DEBOUNCE_MS) });
   const kRound = k.edits.flatMap((e) => (e.roundMs === undefined ? [] : [e.roundMs]));
   rows.push({ measure: '  edit → every file republished (median)', kubeid: ms(median(kRound)), yamlLs: 'edited file only' });
@@ -624,7 +702,11 @@ function report(setup: Setup, k: SessionResult, y: SessionResult, bare: BarePars
   }
   const mean = (v: number[]) => (v.reduce((a, b) => a + b, 0) / v.length).toFixed(1);
   const empty = (v: number[]) => v.filter((n) => n === 0).length;
-  rows.push({ measure: '  items per list (mean) / empty lists', kubeid: `${mean(k.items)} / ${empty(k.items)}`, yamlLs: `${mean(y.items)} / ${empty(y.items)}` });
+  rows.push({
+    measure: '  items per list (mean) / empty lists',
+    kubeid: `${mean(k.items)} / ${empty(k.items)}`,
+    yamlLs: `${mean(y.items)} / ${empty(y.items)}`,
+  });
   rows.push({
     measure: `completion right after an edit (median of ${AFTER_EDIT})`,
     kubeid: ms(median(k.afterEdit)),
@@ -638,6 +720,19 @@ function report(setup: Setup, k: SessionResult, y: SessionResult, bare: BarePars
   print(rows, ['measure', 'kubeid', 'yaml-language-server', 'bare yaml parse', 'target', 'ok?']);
   const missed = rows.filter((r) => r.ok === false).length;
   console.log(missed ? `\n${missed} target(s) MISSED` : '\nall targets met');
+  console.log(
+    [
+      '',
+      'full diagnostics — kubeid: `initialized` sent → its first kubeid/serverStatus "ready", sent right after the round published',
+      '  every file with findings (messages arrive in order); yaml-language-server: first didOpen → the last file’s first',
+      '  publishDiagnostics (it validates open documents only, so every file is opened); bare: a fresh process reads the files',
+      '  and runs parseAllDocuments. edit: one incremental didChange of a verbs line ("get" ↔ "gets", an unknown-verb finding',
+      '  for kubeid, an enum error for the schema) → the next publishDiagnostics of that file. completion: request → response,',
+      '  one at a time, inside verb and resource values and at the end of roleRef names.',
+      'the full-analysis targets are judged on CPU time (wall in parentheses): on a shared machine wall time also measures',
+      'the neighbours. Every figure is one run; expect ±30 % between runs here.',
+    ].join('\n'),
+  );
 
   // Where kubeid's time goes, stage by stage (in this process, so warm; the server is colder).
   const edit = new Map(ip.edit);
@@ -651,7 +746,7 @@ function report(setup: Setup, k: SessionResult, y: SessionResult, bare: BarePars
   const rest = ip.checks.slice(8);
   stageRows.push({ measure: `    the other ${rest.length} checks`, yamlLs: ms(rest.reduce((a, [, x]) => a + x, 0)) });
   console.log(`\nkubeid: where the time goes (in process, warm; edit = median of ${IN_PROCESS_REPEATS})\n`);
-  print(stageRows, ['stage', 'full analysis', 'one-line edit', '', '', ''].map((h) => h) as string[]);
+  print(stageRows, ['stage', 'full analysis', 'one-line edit']);
 }
 
 async function main(): Promise<void> {
@@ -662,7 +757,9 @@ async function main(): Promise<void> {
   const profile = process.argv.includes('--cpu-prof');
   const keep = process.argv.includes('--keep') || profile;
   const started = now();
-  console.log(`\nkubeid language-server benchmark — node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}`);
+  console.log(
+    `\nkubeid language-server benchmark — node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}`,
+  );
   const setup = setUp();
   try {
     const bare = bareParse(setup.dir);

@@ -3,13 +3,21 @@
 // the arrival time of every notification, so the benchmark can say when diagnostics came in.
 // Unlike test/helpers/lsp.ts (kubeid only, assertions in mind) it drives kubeid and
 // yaml-language-server alike, sends incremental changes and never gives up before its deadline.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { CompletionItem, CompletionList, Diagnostic, Position } from 'vscode-languageserver-protocol';
 
+/** Kernel clock ticks per second, the unit of /proc/PID/stat times. */
+const CLOCK_TICKS = ((): number => {
+  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  return Number(r.stdout) > 0 ? Number(r.stdout) : 100;
+})();
+
 export interface Published {
+  /** Order of arrival among every notification from the server. */
+  seq: number;
   uri: string;
   /** performance.now() when the notification arrived. */
   at: number;
@@ -19,6 +27,7 @@ export interface Published {
 }
 
 export interface Notified {
+  seq: number;
   method: string;
   at: number;
   params: unknown;
@@ -42,6 +51,7 @@ export class LspClient {
   private readonly child: ChildProcess;
   private readonly waiters: Array<() => void> = [];
   private stderr = '';
+  private seq = 0;
   private exited: Promise<void>;
 
   constructor(private readonly server: ServerCommand) {
@@ -51,12 +61,13 @@ export class LspClient {
     this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.conn.onNotification((method: string, params: unknown) => {
       const at = performance.now();
+      const seq = ++this.seq;
       if (method === 'textDocument/publishDiagnostics') {
         const p = params as { uri: string; diagnostics: Diagnostic[] };
-        this.published.push({ uri: p.uri, at, diagnostics: p.diagnostics, bytes: JSON.stringify(p).length });
+        this.published.push({ seq, uri: p.uri, at, diagnostics: p.diagnostics, bytes: JSON.stringify(p).length });
         this.latest.set(p.uri, p.diagnostics);
       } else {
-        this.notifications.push({ method, at, params });
+        this.notifications.push({ seq, method, at, params });
       }
       this.wake();
     });
@@ -134,8 +145,27 @@ export class LspClient {
   }
 
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
-    const r: CompletionList | CompletionItem[] | null = await this.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position });
+    const r: CompletionList | CompletionItem[] | null = await this.conn.sendRequest('textDocument/completion', {
+      textDocument: { uri },
+      position,
+    });
     return Array.isArray(r) ? r : (r?.items ?? []);
+  }
+
+  /**
+   * CPU time (user + system, all threads) the server process has used so far, in ms (Linux; 10 ms
+   * steps). On a shared machine it says what the work costs where wall time also says what the
+   * neighbours did.
+   */
+  cpuMs(): number | undefined {
+    try {
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Peak resident set of the server process so far (Linux), in bytes. */

@@ -99,7 +99,10 @@ function namespaceRoles(rng: Rng): Array<{ name: string; rules: Rule[] }> {
       ],
     },
     { name: 'job-runner', rules: [{ apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: [...READ, 'create', 'delete'] }] },
-    { name: 'scaler', rules: [{ apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] }] },
+    {
+      name: 'scaler',
+      rules: [{ apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] }],
+    },
     {
       name: 'debugger',
       rules: [core(['pods'], [...READ]), core(rng.chance(0.5) ? ['pods/exec', 'pods/portforward'] : ['pods/log'], ['create', 'get'])],
@@ -110,7 +113,10 @@ function namespaceRoles(rng: Rng): Array<{ name: string; rules: Rule[] }> {
       name: 'ns-admin',
       rules: rng.chance(0.1)
         ? [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]
-        : [core(['pods', 'services', 'configmaps', 'persistentvolumeclaims'], ['*']), { apiGroups: ['apps'], resources: ['*'], verbs: [...READ] }],
+        : [
+            core(['pods', 'services', 'configmaps', 'persistentvolumeclaims'], ['*']),
+            { apiGroups: ['apps'], resources: ['*'], verbs: [...READ] },
+          ],
     },
   ];
   // A misplaced group or a singular resource now and then: what the catalogue checks are for.
@@ -126,7 +132,14 @@ function header(kind: string, apiVersion: string, name: string, namespace?: stri
   return lines.join('\n');
 }
 
-function roleDoc(kind: 'Role' | 'ClusterRole', name: string, namespace: string | undefined, rules: Rule[], rng: Rng, labels?: Record<string, string>) {
+function roleDoc(
+  kind: 'Role' | 'ClusterRole',
+  name: string,
+  namespace: string | undefined,
+  rules: Rule[],
+  rng: Rng,
+  labels?: Record<string, string>,
+) {
   const block = name !== EDIT_ROLE && rng.chance(0.4);
   const partOf = namespace ? { 'app.kubernetes.io/part-of': namespace, ...labels } : labels;
   return `${header(kind, RBAC_V1, name, namespace, partOf)}\nrules:\n${rules.map((r) => ruleYaml(r, block)).join('\n')}`;
@@ -189,7 +202,8 @@ function workloadDoc(kind: string, name: string, namespace: string, rng: Rng): s
     ].map((l) => indent + l);
   const apiVersion = kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1';
   const head = header(kind, apiVersion, name, namespace, { 'app.kubernetes.io/name': name });
-  if (kind === 'CronJob') return [head, 'spec:', '  schedule: "*/15 * * * *"', '  jobTemplate:', '    spec:', '      template:', ...pod('        ')].join('\n');
+  if (kind === 'CronJob')
+    return [head, 'spec:', '  schedule: "*/15 * * * *"', '  jobTemplate:', '    spec:', '      template:', ...pod('        ')].join('\n');
   if (kind === 'Job') return [head, 'spec:', '  template:', ...pod('    ')].join('\n');
   const selector = ['  selector:', '    matchLabels:', `      ${labels}`];
   const extra = kind === 'StatefulSet' ? [`  serviceName: ${name}`] : [];
@@ -203,14 +217,23 @@ function clusterRoleRules(i: number, rng: Rng): { rules: Rule[]; labels?: Record
     case 'node-reader':
       return { rules: [{ apiGroups: [''], resources: ['nodes', 'nodes/status'], verbs: [...READ] }] };
     case 'metrics':
-      return { rules: [{ nonResourceURLs: ['/metrics', '/healthz'], verbs: ['get'] }, { apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list'] }] };
+      return {
+        rules: [
+          { nonResourceURLs: ['/metrics', '/healthz'], verbs: ['get'] },
+          { apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list'] },
+        ],
+      };
     case 'crd-viewer':
       return {
         rules: [{ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: [...READ] }],
         labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' },
       };
     case 'ingress-admin':
-      return { rules: [{ apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'ingressclasses', 'networkpolicies'], verbs: [...READ, ...WRITE] }] };
+      return {
+        rules: [
+          { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'ingressclasses', 'networkpolicies'], verbs: [...READ, ...WRITE] },
+        ],
+      };
     case 'storage':
       return {
         rules: [
@@ -224,8 +247,14 @@ function clusterRoleRules(i: number, rng: Rng): { rules: Rule[]; labels?: Record
       return {
         rules: [
           { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: [...READ, ...WRITE] },
-          { apiGroups: [''], resources: ['secrets', 'configmaps', 'services'], verbs: rng.chance(0.5) ? ['*'] : [...READ, 'create', 'update'] },
-          ...(rng.chance(0.1) ? [{ apiGroups: [RBAC], resources: ['roles', 'rolebindings'], verbs: ['get', 'create', 'bind', 'escalate'] }] : []),
+          {
+            apiGroups: [''],
+            resources: ['secrets', 'configmaps', 'services'],
+            verbs: rng.chance(0.5) ? ['*'] : [...READ, 'create', 'update'],
+          },
+          ...(rng.chance(0.1)
+            ? [{ apiGroups: [RBAC], resources: ['roles', 'rolebindings'], verbs: ['get', 'create', 'bind', 'escalate'] }]
+            : []),
         ],
       };
     default:
@@ -296,13 +325,20 @@ export function generateRbacWorkspace(seed = 20240601): RbacWorkspace {
   const crbs: string[] = [];
   for (let i = 0; i < CLUSTER_ROLE_BINDINGS; i++) {
     const x = rng.next();
-    const roleRef = { kind: 'ClusterRole', name: x < 0.01 ? 'cluster-admin' : x < 0.03 ? 'platform:missing' : clusterRoleName(rng.int(CLUSTER_ROLES)) };
+    const roleRef = {
+      kind: 'ClusterRole',
+      name: x < 0.01 ? 'cluster-admin' : x < 0.03 ? 'platform:missing' : clusterRoleName(rng.int(CLUSTER_ROLES)),
+    };
     const subjects = Array.from({ length: 1 + rng.int(2) }, () => {
       const y = rng.next();
       if (y < 0.5) return { kind: 'ServiceAccount', name: rng.pick(SERVICE_ACCOUNTS), namespace: namespaceOf(rng.int(NAMESPACES)) };
       return { kind: 'Group', name: `oidc:team-${rng.int(40)}` };
     });
-    add(crbs, 'ClusterRoleBinding', bindingDoc('ClusterRoleBinding', `${roleRef.name.replace(':', '-')}-${pad(i, 3)}`, undefined, roleRef, subjects));
+    add(
+      crbs,
+      'ClusterRoleBinding',
+      bindingDoc('ClusterRoleBinding', `${roleRef.name.replace(':', '-')}-${pad(i, 3)}`, undefined, roleRef, subjects),
+    );
   }
   files['cluster/clusterrolebindings.yaml'] = crbs.join('\n---\n') + '\n';
   files[BIG_FILE] = `# Generated: the first ${BIG_NAMESPACES} teams and the platform ClusterRoles in one file.\n${big.join('\n---\n')}\n`;

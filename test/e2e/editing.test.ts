@@ -12,12 +12,20 @@ const missing = missingPrerequisite();
 const skip = missing && process.env.KUBEID_SKIP_E2E === '1' ? `KUBEID_SKIP_E2E=1: ${missing}` : false;
 
 const fixture = (file: string) => readFileSync(path.join(editingWorkspace, file), 'utf8');
-/** The line (from 1) of `file` holding `text`, and the column (from 1) where `text` starts. */
-function find(file: string, text: string): { line: number; column: number } {
+/** The line (from 1) of `file` holding `context`, and the column (from 1) where `text` starts in it. */
+function find(file: string, context: string, text: string): { line: number; column: number } {
   const lines = fixture(file).split('\n');
-  const line = lines.findIndex((l) => l.includes(text));
-  assert.ok(line >= 0, `${text} not in ${file}`);
-  return { line: line + 1, column: lines[line].indexOf(text) + 1 };
+  const line = lines.findIndex((l) => l.includes(context));
+  assert.ok(line >= 0 && context.includes(text), `${context} not in ${file}`);
+  return { line: line + 1, column: lines[line].indexOf(context) + context.indexOf(text) + 1 };
+}
+
+/** Resolves once `condition` holds (checked every 100 ms), fails after `slow`: for what the page cannot show, like a file on disk. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + slow; !condition();) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100)); // polling interval, not a wait for a condition
+  }
 }
 
 /** The horizontal extent on screen of `text` in a rendered editor line (Monaco splits a line into token spans). */
@@ -63,6 +71,9 @@ void describe('editing RBAC manifests in code-server', { skip, timeout: 5 * slow
     const squiggle = activeEditor.locator('.squiggly-warning');
     await squiggle.first().waitFor({ timeout: slow }); // the language server starts and analyses the workspace
     assert.equal(await squiggle.count(), 1, 'one squiggle in the file');
+    // The Role's code lens ("0 bindings · 0 subjects") arrives on its own and pushes the lines below it
+    // down a row: measure and hover once it is there.
+    await activeEditor.locator('.codelens-decoration', { hasText: 'bindings' }).waitFor({ timeout: slow });
 
     // Exactly under `"pod"`: the squiggle shares its row with that line and spans its characters.
     const line = activeEditor.locator('.view-line', { hasText: 'resources: ["pod"]' });
@@ -84,30 +95,28 @@ void describe('editing RBAC manifests in code-server', { skip, timeout: 5 * slow
     assert.match(shown, /"pod": not a resource of the listed apiGroups/);
     assert.match(shown, /Did you mean "pods"\?/);
     assert.match(shown, /kubeid\(unknown-resource\)/);
+    await editor!.screenshot('squiggle hover');
     await page.mouse.move(0, 0);
     await page.keyboard.press('Escape');
     await hover.waitFor({ state: 'hidden', timeout: slow });
   });
 
-  void it('the quick fix Change to "pods" rewrites the resource, the squiggle goes, the file saves', async () => {
+  void it('the quick fix Change to "pods" rewrites the resource, the squiggle goes, the copy of the file is saved', async () => {
     const { page, activeEditor } = editor!;
     await editor!.quickOpen('misspelt.yaml');
     const squiggle = activeEditor.locator('.squiggly-warning');
     await squiggle.first().waitFor({ timeout: slow });
 
     // Cursor inside "pod", then Ctrl+. as a user would: kubeid's fix is listed first and focused (preferred).
-    const at = find('misspelt.yaml', '"pod"');
+    const at = find('misspelt.yaml', 'resources: ["pod"]', '"pod"');
     await editor!.goTo(at.line, at.column + 2);
     await page.keyboard.press('Control+.');
     const actions = page.locator('.action-widget .monaco-list-row.action');
     await actions.first().waitFor({ timeout: slow });
     const titles = await actions.evaluateAll((rows: any[]) => rows.map((r) => r.getAttribute('aria-label') as string));
-    assert.deepEqual(titles, [
-      'Change to "pods"',
-      'Disable unknown-resource for this line',
-      'Disable unknown-resource for this document',
-    ]);
+    assert.deepEqual(titles, ['Change to "pods"', 'Disable unknown-resource for this line', 'Disable unknown-resource for this document']);
     await page.locator('.action-widget .monaco-list-row.action.focused', { hasText: 'Change to "pods"' }).waitFor({ timeout: slow });
+    await editor!.screenshot('quick fix menu');
     await page.keyboard.press('Enter');
 
     await activeEditor.locator('.view-line', { hasText: 'resources: ["pods"]' }).waitFor({ timeout: slow });
@@ -116,10 +125,11 @@ void describe('editing RBAC manifests in code-server', { skip, timeout: 5 * slow
     await squiggle.first().waitFor({ state: 'detached', timeout: slow }); // the new diagnostics are published
     assert.equal(await activeEditor.locator('.squiggly-error, .squiggly-warning, .squiggly-info').count(), 0);
 
-    // Saved to the copy of the workspace; the repo's fixture keeps its misspelling.
+    // VS Code saves the files a quick fix changed (files.refactoring.autoSave, on by default) in the
+    // background; Ctrl+S makes sure. The copy of the workspace gets it, the repo's fixture keeps "pod".
     await page.keyboard.press('Control+S');
-    await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: slow });
-    assert.equal(readFileSync(path.join(editor!.workspace, 'misspelt.yaml'), 'utf8'), expected);
+    const saved = path.join(editor!.workspace, 'misspelt.yaml');
+    await until(() => readFileSync(saved, 'utf8') === expected, `${saved} saved with "pods"`);
     assert.match(fixture('misspelt.yaml'), /resources: \["pod"\]/);
   });
 
@@ -130,8 +140,8 @@ void describe('editing RBAC manifests in code-server', { skip, timeout: 5 * slow
     const error = activeEditor.locator('.squiggly-error');
     await error.first().waitFor({ timeout: slow });
 
-    const at = find('verbs.yaml', 'verbs: []');
-    await editor!.goTo(at.line, at.column + 'verbs: ['.length);
+    const at = find('verbs.yaml', 'verbs: []', ']');
+    await editor!.goTo(at.line, at.column);
     await page.keyboard.press('Control+Space');
     const rows = page.locator('.suggest-widget.visible .monaco-list-row');
     await rows.first().waitFor({ timeout: slow });
@@ -153,6 +163,8 @@ void describe('editing RBAC manifests in code-server', { skip, timeout: 5 * slow
         ['watch', 'pods'],
       ],
     );
+
+    await editor!.screenshot('completion list');
 
     // Down twice to `watch`, Enter.
     await page.keyboard.press('ArrowDown');

@@ -1,6 +1,6 @@
 // Diagnostics for every manifest of the workspace: the checks of server/src/core/checks run over
 // the whole model (a grant in one file depends on roles and bindings in others), and each file
-// gets its findings; files whose findings disappeared are cleared.
+// gets its findings; only files whose diagnostics changed are sent (cleared when none are left).
 import { pathToFileURL } from 'node:url';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import { ALL_CHECKS, runChecks, type CheckSettings } from '../core/checks';
@@ -9,7 +9,8 @@ import { toDiagnostic } from '../lsp-convert';
 import type { Analysis } from '../workspace-model';
 
 export class DiagnosticsPublisher {
-  private published = new Set<string>();
+  /** What was last sent per file, serialised, to send only what changed. */
+  private published = new Map<string, string>();
 
   constructor(private readonly connection: Connection) {}
 
@@ -27,9 +28,14 @@ export class DiagnosticsPublisher {
       if (!list) out.set(f.file, (list = []));
       list.push(d);
     }
-    for (const file of this.published) if (!out.has(file)) this.send(file, []);
-    for (const [file, diagnostics] of out) this.send(file, diagnostics);
-    this.published = new Set(out.keys());
+    const next = new Map<string, string>();
+    for (const [file, diagnostics] of out) {
+      const key = JSON.stringify(diagnostics);
+      next.set(file, key);
+      if (this.published.get(file) !== key) this.send(file, diagnostics);
+    }
+    for (const file of this.published.keys()) if (!next.has(file)) this.send(file, []);
+    this.published = next;
   }
 
   private send(file: string, diagnostics: Diagnostic[]): void {

@@ -2,7 +2,7 @@
 // field (rules, bindings) or offers what fits anywhere (namespaces, service account names,
 // kinds, new-object snippets). Plain data out; the language server turns it into LSP items.
 import { textAt, cursorAt, type Cursor } from '../cursor/cursor';
-import { positionAt, type ParsedFile } from '../manifest/parse';
+import { DEFAULT_MAX_BYTES, positionAt, type ParsedFile } from '../manifest/parse';
 import type { Workspace } from '../policy/workspace';
 import { bindingCandidates } from './binding';
 import { keyCandidate, valueCandidate, type Candidate } from './candidate';
@@ -27,6 +27,9 @@ const KINDS: Array<[string, string]> = [
 ];
 
 export function completions(ws: Workspace, file: ParsedFile, offset: number): Candidate[] {
+  // Text over the size limit is not parsed (`too-large`), and reading the cursor in it took seconds
+  // per request (50 MB in one document: a yaml re-parse, then a walk up half a million lines).
+  if (file.text.length > DEFAULT_MAX_BYTES) return [];
   const c = cursorAt(file, offset);
   const kind = textAt(c.object, ['kind']);
   const text = file.text;

@@ -3,16 +3,13 @@
 // parse.ts refuses such documents, which is right for checks but not for completion.
 import { Composer, Parser, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode, Pair } from 'yaml';
-import { DEFAULT_MAX_BYTES, MAX_DEPTH as PARSE_MAX_DEPTH, walkCst, type Span, type YEntry, type YMap, type YNode } from '../manifest/parse';
+import { MAX_DEPTH as PARSE_MAX_DEPTH, walkCst, type Span, type YEntry, type YMap, type YNode } from '../manifest/parse';
 
 /** Collections nested deeper are left out (the editor's document is user input). */
 const MAX_DEPTH = 64;
 
 /** The tree of `text` (one document), its spans shifted by `base`; undefined when it holds no map. */
 export function tolerantTree(text: string, base: number): YMap | undefined {
-  // Text over the parser's size limit (a `too-large` file) is not parsed here either: yaml takes
-  // tens of seconds and gigabytes on 50 MB, and this runs on every completion and hover.
-  if (text.length > DEFAULT_MAX_BYTES) return undefined;
   let contents: unknown;
   // yaml makes an Error, stack and all, per syntax error; a half-typed document has many and they
   // are dropped here, so skip the stacks (completion runs on every keystroke).

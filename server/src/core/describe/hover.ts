@@ -1,7 +1,7 @@
 // Hover at an offset of a manifest: a rule in plain words, a verb's or resource's meaning, a
 // roleRef's role and a subject's (or a pod template's service account's) effective permissions.
 import { cursorAt, listAt, textAt } from '../cursor/cursor';
-import { nodeAt, type ParsedFile, type Span, type YNode } from '../manifest/parse';
+import { DEFAULT_MAX_BYTES, nodeAt, type ParsedFile, type Span, type YNode } from '../manifest/parse';
 import type { Workspace } from '../policy/workspace';
 import type { PolicyRule } from '../rbac/types';
 import { resourceHover, verbHover } from './meaning';
@@ -15,6 +15,9 @@ export interface HoverText {
 }
 
 export function hoverAt(ws: Workspace, file: ParsedFile, offset: number): HoverText | undefined {
+  // Text over the size limit is not parsed (`too-large`): nothing to describe, and reading the
+  // cursor in it would take seconds (see completions).
+  if (file.text.length > DEFAULT_MAX_BYTES) return undefined;
   const c = cursorAt(file, offset);
   const onText = c.at === 'key' ? c.key !== undefined : c.range.end > c.range.start;
   if (!onText || !c.object) return undefined;
