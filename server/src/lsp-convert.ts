@@ -28,9 +28,9 @@ export function toTextEdit(file: ParsedFile, span: Span, newText: string): TextE
   return { range: spanToRange(file, span), newText };
 }
 
-/** What a kubeid diagnostic carries in `data`: the check's own fix, if any. */
+/** What a kubeid diagnostic carries in `data`: the check's own fix, if any, with the text it replaces. */
 export interface DiagnosticData {
-  fix?: { title: string; edit: TextEdit };
+  fix?: { title: string; edit: TextEdit; replaces: string };
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -55,7 +55,10 @@ export function toDiagnostic(f: Finding, fileOf: (path: string) => ParsedFile | 
     return rf ? [{ location: { uri: pathToFileURL(r.file).href, range: spanToRange(rf, r.span) }, message: r.message }] : [];
   });
   if (related.length) d.relatedInformation = related;
-  if (f.fix) d.data = { fix: { title: f.fix.title, edit: toTextEdit(file, f.fix.span, f.fix.replacement) } } satisfies DiagnosticData;
+  if (f.fix) {
+    const replaces = file.text.slice(f.fix.span.start, f.fix.span.end);
+    d.data = { fix: { title: f.fix.title, edit: toTextEdit(file, f.fix.span, f.fix.replacement), replaces } } satisfies DiagnosticData;
+  }
   return d;
 }
 

@@ -86,7 +86,7 @@ rules:
     verbs: [get]
 `);
   const verb = diagnostic(doc, 'unknown-verb');
-  assert.deepEqual(verb.data, { fix: { title: 'Change to "get"', edit: { range: verb.range, newText: '"get"' } } });
+  assert.deepEqual(verb.data, { fix: { title: 'Change to "get"', edit: { range: verb.range, newText: '"get"' }, replaces: '"gets"' } });
   const [first] = await actions(doc, verb);
   assert.equal(first.title, 'Change to "get"');
   assert.equal(first.isPreferred, true);
@@ -235,4 +235,21 @@ rules:
   text = await apply(doc, diagnostic(doc, 'unknown-resource'), 'Disable unknown-resource for this document');
   assert.match(text, /\n---\n# kubeid-disable unknown-resource\napiVersion/);
   assert.deepEqual(codes(doc), []);
+});
+
+test('a diagnostic older than the text does not offer its fix where the text has moved', async () => {
+  const doc = await open(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: stale, namespace: shop}
+rules:
+  - apiGroups: [""]
+    resources: ["pods"]
+    verbs: ["lst"]
+`);
+  const verb = diagnostic(doc, 'unknown-verb');
+  assert.ok((await actions(doc, verb)).some((a) => a.title === 'Change to "list"'));
+  // The user types before the server republishes: the old range now covers other text.
+  await s.change(doc.uri, ++doc.version, doc.text.replace('verbs: ["lst"]', 'verbs: ["get", "lst"]'));
+  const titles = (await actions(doc, verb)).map((a) => a.title);
+  assert.ok(!titles.includes('Change to "list"'), JSON.stringify(titles));
 });

@@ -3,7 +3,9 @@
 // bytes named .yaml, 10,000 levels of nesting, JSON that is not Kubernetes, empty files), the same
 // contents opened as documents, a document typed one character at a time, and a seeded fuzz of
 // thousands of random edits with requests in between. Every input gets a clear diagnostic or is
-// skipped, every request answers in time, and the server writes nothing to stderr.
+// skipped, every request answers in time, and the server writes nothing to stderr. Regressions:
+// quick fixes in a file whose first line is blank (an endless loop), and `- ` nested 10,000 deep
+// (a stack overflow that aborted node). A failing fuzz run saves its request and text in tmpdir().
 // Big inputs are generated at test time into a temp dir (nothing large is committed).
 // Fuzz knobs: KUBEID_FUZZ_SEED, KUBEID_FUZZ_EDITS, KUBEID_FUZZ_REQUEST_RATE.
 import { test } from 'node:test';
@@ -414,9 +416,8 @@ test('hostile workspace files and documents: a clear diagnostic or a skip, never
     one('deep-flow.yaml', 'too-large', /nests deeper than 256 levels/);
     one('deep-block.yaml', 'too-large', /nests deeper than 256 levels/);
     one('deep.json', 'too-large', /nests deeper than 256 levels/);
-    // The 50 MB file is skipped unread (stat, then a spanless `too-large` problem): it is counted in
-    // the status ("what could not be read"), not published as a diagnostic (diagnostics.ts).
-    assert.deepEqual(codes(s, 'huge.yaml'), []);
+    // The 50 MB file is skipped unread (stat, then a `too-large` problem at the top of the file).
+    assert.deepEqual(codes(s, 'huge.yaml'), ['too-large']);
     for (const quiet of ['package.json', 'empty.yaml', 'separators.yaml']) assert.deepEqual(codes(s, quiet), [], quiet);
 
     // The server answers on a normal file, quickly.
@@ -456,7 +457,10 @@ test('hostile workspace files and documents: a clear diagnostic or a skip, never
     // Counted as unreadable in the status.
     await problemsAre(s, afterOpen.problems + 1);
     t.diagnostic(`50 MiB didOpen: model updated and status sent in ${ms(hugeStart)}`);
-    assert.deepEqual(s.diagnostics.get(hugeUri) ?? [], []);
+    assert.deepEqual(
+      (s.diagnostics.get(hugeUri) ?? []).map((d) => String(d.code)),
+      ['too-large'],
+    );
     const hugeSlowest = await everyRequest(s, hugeUri, huge);
     t.diagnostic(`slowest request on the 50 MiB document: ${hugeSlowest.toFixed(0)} ms`);
     assert.deepEqual(s.logErrors, [], 'no request on it failed inside the server');
@@ -510,6 +514,23 @@ test('hostile workspace files and documents: a clear diagnostic or a skip, never
       () => typedDiags().length === 0,
     );
     t.diagnostic(`typed ${line.length} characters (a completion and a hover each) in ${ms(typingStart)}`);
+
+    // Quick fixes in a file whose first line is blank: "Disable … for this document" looked for the
+    // start of line 0 with lastIndexOf('\n', -1), found the blank line's \n at index 0, and looped
+    // forever (the server never answered anything again).
+    const blankUri = await s.open(join(dir, 'blank-first-line.yaml'), `\n${ROLE}`);
+    const blankDiags = await s.until('its diagnostics', () => s.diagnostics.get(blankUri)?.length === 2 && s.diagnostics.get(blankUri));
+    for (const d of blankDiags) {
+      const actions = await s.request<CodeAction[]>(
+        'textDocument/codeAction',
+        { textDocument: { uri: blankUri }, range: d.range, context: { diagnostics: [d] } },
+        5_000,
+      );
+      const forDocument = actions.result?.find((a) => a.title === `Disable ${String(d.code)} for this document`);
+      assert.deepEqual(forDocument?.edit?.changes?.[blankUri], [
+        { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `# kubeid-disable ${String(d.code)}\n` },
+      ]);
+    }
     assertHealthy(s);
     assert.ok(await s.stop(), 'the server shuts down cleanly');
   } finally {
@@ -912,28 +933,35 @@ test('fuzz: thousands of random edits with requests in between; the server keeps
           const snapshot = text;
           const at = step;
           pending.push(
-            s.request(method, params).then((o) => {
-              const st = stats.get(method) ?? { n: 0, errors: 0, hits: 0, max: 0, total: 0 };
-              stats.set(method, {
-                n: st.n + 1,
-                errors: st.errors + (o.error ? 1 : 0),
-                hits: st.hits + (answered(o.result) ? 1 : 0),
-                max: Math.max(st.max, o.ms),
-                total: st.total + o.ms,
-              });
-              if (o.error) problems.push(`step ${at} ${method}: error ${o.error.code} ${o.error.message}`);
-              else for (const p of responseProblems(method, o.result, uri, snapshot)) problems.push(`step ${at} ${method}: ${p}`);
-              if (method === 'textDocument/codeLens') {
-                const args = (o.result as CodeLens[] | null)?.find((l) => l.command?.command === 'kubeid.effectivePermissions')?.command
-                  ?.arguments;
-                if (args) lensArgs = args[0];
-              }
-            }),
+            s.request(method, params).then(
+              (o) => {
+                const st = stats.get(method) ?? { n: 0, errors: 0, hits: 0, max: 0, total: 0 };
+                stats.set(method, {
+                  n: st.n + 1,
+                  errors: st.errors + (o.error ? 1 : 0),
+                  hits: st.hits + (answered(o.result) ? 1 : 0),
+                  max: Math.max(st.max, o.ms),
+                  total: st.total + o.ms,
+                });
+                if (o.error) problems.push(`step ${at} ${method}: error ${o.error.code} ${o.error.message}`);
+                else for (const p of responseProblems(method, o.result, uri, snapshot)) problems.push(`step ${at} ${method}: ${p}`);
+                if (method === 'textDocument/codeLens') {
+                  const args = (o.result as CodeLens[] | null)?.find((l) => l.command?.command === 'kubeid.effectivePermissions')?.command
+                    ?.arguments;
+                  if (args) lensArgs = args[0];
+                }
+              },
+              (e: Error) => {
+                const saved = join(tmpdir(), `kubeid-fuzz-failure-${seed}-${at}.json`);
+                writeFileSync(saved, JSON.stringify({ seed, step: at, method, params, text: snapshot }, null, 2));
+                throw new Error(`step ${at}: ${e.message}\nthe request and the text it was sent for: ${saved}`);
+              },
+            ),
           );
         }
       }
       await Promise.all(pending).catch((e: Error) => {
-        throw new Error(`seed ${seed}, near step ${step}: ${e.message}\nstderr: ${s.stderr()}\ntext:\n${text}`);
+        throw new Error(`seed ${seed}: ${e.message}\nstderr: ${s.stderr()}`);
       });
       assert.ok(s.alive(), `seed ${seed}: the server died near step ${step}; stderr:\n${s.stderr()}\ntext:\n${text}`);
       // Now and then let the debounced refresh run: every check over the fuzzed text, diagnostics published.

@@ -14,7 +14,11 @@ function actionsFor(a: Analysis, f: ParsedFile, uri: string, d: Diagnostic): Cod
     if (preferred) out.isPreferred = true;
     return out;
   };
-  const own = (d.data as DiagnosticData | undefined)?.fix;
+  // A diagnostic may be older than the text (the user typed since it was published): offer its fix
+  // only while the text it replaces is still there.
+  const stored = (d.data as DiagnosticData | undefined)?.fix;
+  const at = stored && rangeToSpan(f, stored.edit.range);
+  const own = stored && at && f.text.slice(at.start, at.end) === stored.replaces ? stored : undefined;
   const out = own ? [action(own.title, { changes: { [uri]: [own.edit] } }, true)] : [];
   for (const fix of quickFixes(a.ctx, f, d.code, rangeToSpan(f, d.range))) {
     const edits = fix.edits.map((e) => toTextEdit(f, e.span, e.text));

@@ -17,9 +17,10 @@ export class DiagnosticsPublisher {
   publish(analysis: Analysis, settings: CheckSettings): void {
     const findings = runChecks(analysis.ctx, ALL_CHECKS, settings);
     const out = new Map<string, Diagnostic[]>();
-    // Problems reading the manifests (broken YAML, wrong field types) are reported too, by code;
-    // those without a span (an unreadable folder, a file over the size limit) only in the status.
-    const placed = analysis.ctx.workspace.problems.filter((p) => p.span);
+    // Problems reading the manifests (broken YAML, wrong field types, a file too large to read) are
+    // reported too, by code, at their place or at the top of the file; problems of paths that are
+    // not files of the model (an unreadable folder) only in the status.
+    const placed = analysis.ctx.workspace.problems.filter((p) => p.span || analysis.file(p.file));
     findings.push(...problemFindings(placed, settings));
     for (const f of findings) {
       const d = toDiagnostic(f, (p) => analysis.file(p));

@@ -8,7 +8,8 @@ export interface Edit {
 }
 
 const isFlow = (text: string, node: YMap | YSeq): boolean => text[node.span.start] === '[' || text[node.span.start] === '{';
-export const lineStart = (text: string, offset: number): number => text.lastIndexOf('\n', offset - 1) + 1;
+/** Where the line holding `offset` starts. Offset 0 is on the first line: `lastIndexOf('\n', -1)` would look at index 0. */
+export const lineStart = (text: string, offset: number): number => (offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1);
 const lineEnd = (text: string, offset: number): number => {
   const i = text.indexOf('\n', offset);
   return i < 0 ? text.length : i > 0 && text[i - 1] === '\r' ? i - 1 : i;
