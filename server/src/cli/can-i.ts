@@ -1,8 +1,18 @@
 // kubeid can-i: like `kubectl auth can-i`, answered from manifests.
 import { bool, parseArgs, str, UsageError } from './args';
-import { describeObject, identity, IDENTITY_FLAGS, json, outputFormat, readWorkspace, SOURCE_FLAGS, type Io } from './common';
+import {
+  describeObject,
+  identity,
+  IDENTITY_FLAGS,
+  json,
+  outputFormat,
+  readWorkspace,
+  requestFromArgs,
+  SOURCE_FLAGS,
+  type Io,
+} from './common';
 import { formatTable } from './table';
-import { buildRequest, DEFAULT_NAMESPACE } from '../core/request';
+import { DEFAULT_NAMESPACE } from '../core/request';
 import { describeSource, type RuleSource } from '../core/rbac/evaluator';
 import { MASTERS } from '../core/rbac/identity';
 import { accessListRows } from '../core/rbac/rules-table';
@@ -25,12 +35,7 @@ export async function canI(argv: string[], io: Io): Promise<number> {
   if (a.positionals.length > 2) throw new UsageError(`too many arguments: ${a.positionals.slice(2).join(' ')}`);
   const user = identity(a);
   const ws = await readWorkspace(a, io);
-  const [verb, target] = a.positionals;
-  const { attrs, warnings } = buildRequest(
-    { verb, target, subresource: str(a, 'subresource'), namespace: str(a, 'namespace'), allNamespaces: bool(a, 'all-namespaces') },
-    ws.catalogue,
-  );
-  for (const w of warnings) io.err(`Warning: ${w}\n`);
+  const { attrs, warnings } = requestFromArgs(a, ws, io);
   const d = ws.evaluator.authorize(user, attrs);
   if (format === 'json') {
     json(io, {

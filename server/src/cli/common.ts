@@ -1,5 +1,6 @@
 // What the CLI commands share: I/O, the --from / identity flags, loading manifests, output helpers.
 import { list, str, bool, type FlagSpec, type ParsedArgs, UsageError } from './args';
+import { buildRequest, type BuiltRequest } from '../core/request';
 import { impersonatedUser } from '../core/rbac/identity';
 import type { SourceRef, UserInfo } from '../core/rbac/types';
 import { isReadError, loadWorkspace, type Workspace } from '../core/policy/workspace';
@@ -74,4 +75,15 @@ export function describeObject(ws: Workspace, o: { kind: string; metadata: { nam
 
 export function json(io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** The request of VERB TARGET with -n/-A/--subresource, as a real client would send it; warnings go to stderr. */
+export function requestFromArgs(a: ParsedArgs, ws: Workspace, io: Io): BuiltRequest {
+  const [verb, target] = a.positionals;
+  const built = buildRequest(
+    { verb, target, subresource: str(a, 'subresource'), namespace: str(a, 'namespace'), allNamespaces: bool(a, 'all-namespaces') },
+    ws.catalogue,
+  );
+  for (const w of built.warnings) io.err(`Warning: ${w}\n`);
+  return built;
 }

@@ -1,9 +1,8 @@
 // kubeid who-can: every subject allowed to make a request, with the binding and role that allow it.
-import { bool, parseArgs, str, UsageError } from './args';
+import { bool, parseArgs, UsageError } from './args';
 import { provenance } from './can-i';
-import { json, outputFormat, readWorkspace, SOURCE_FLAGS, type Io } from './common';
+import { json, outputFormat, readWorkspace, requestFromArgs, SOURCE_FLAGS, type Io } from './common';
 import { formatTable } from './table';
-import { buildRequest } from '../core/request';
 import type { Binding } from '../core/rbac/evaluator';
 import type { Subject } from '../core/rbac/types';
 
@@ -18,12 +17,7 @@ export async function whoCan(argv: string[], io: Io): Promise<number> {
   const format = outputFormat(a);
   if (a.positionals.length !== 2) throw new UsageError('you must specify two arguments: VERB TYPE[/NAME] or VERB /NON-RESOURCE-URL');
   const ws = await readWorkspace(a, io);
-  const [verb, target] = a.positionals;
-  const { attrs, warnings } = buildRequest(
-    { verb, target, subresource: str(a, 'subresource'), namespace: str(a, 'namespace'), allNamespaces: bool(a, 'all-namespaces') },
-    ws.catalogue,
-  );
-  for (const w of warnings) io.err(`Warning: ${w}\n`);
+  const { attrs, warnings } = requestFromArgs(a, ws, io);
   const result = ws.evaluator.whoCan(attrs);
   for (const e of result.errors) io.err(`Warning: ${e}\n`);
   for (const i of result.ignored)

@@ -2,6 +2,7 @@
 // no node: a blank line inside a rule, `  - ` under `rules:`, `verbs: [get, ` that does not parse.
 // Each line is read as its structural elements: `- ` dashes and `key:`s, with their columns.
 import type { Path } from './path';
+import { positionAt } from '../manifest/parse';
 
 interface Elem {
   col: number;
@@ -55,16 +56,7 @@ export interface LinePosition {
  * Lines above are read with their whole text; the cursor's line only up to the cursor.
  */
 export function positionFromLines(text: string, lineStarts: number[], docStart: number, offset: number): LinePosition {
-  const lineOf = (off: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf = (off: number): number => positionAt(lineStarts, off).line;
   const first = lineOf(docStart);
   const cur = lineOf(offset);
   const cache = new Map<number, Elem[] | undefined>();
