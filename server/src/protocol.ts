@@ -1,6 +1,7 @@
 // Every custom message between the extension (client) and the language server, declared once.
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { AccessSubject } from './core/access';
+import type { GraphData } from './core/graph/protocol';
 
 export interface ServerStatus {
   /** "loading" while the workspace is read, then "ready". */
@@ -58,3 +59,6 @@ export interface CanIResult {
 
 /** Client → server: whether a subject may make one request, answered offline (the "Check access as …" lens). */
 export const canIRequest = new RequestType<CanIParams, CanIResult, void>('kubeid/canI');
+
+/** Client → server: the access graph of the workspace manifests on the default policy, coloured by the checks (the graph view). */
+export const accessGraphRequest = new RequestType0<GraphData, void>('kubeid/accessGraph');

@@ -15,6 +15,7 @@ import { codeActions } from './features/code-actions';
 import { codeLens } from './features/code-lens';
 import { completion } from './features/completion';
 import { DiagnosticsPublisher } from './features/diagnostics';
+import { accessGraph } from './features/graph';
 import { hover } from './features/hover';
 import { navigation } from './features/navigation';
 import { serverStatusNotification } from './protocol';
@@ -32,7 +33,7 @@ let canPullConfiguration = false;
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 
 /** Every request-handling feature; each declares its capabilities and registers its handlers. */
-const features: Feature[] = [navigation, codeLens, codeActions, completion, hover];
+const features: Feature[] = [navigation, codeLens, codeActions, completion, hover, accessGraph];
 const ctx: ServerContext = { connection, documents, model, settings: () => settings, pathOf: fsPath };
 for (const f of features) f.register(ctx);
 

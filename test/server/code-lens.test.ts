@@ -84,10 +84,15 @@ test('a Role or ClusterRole shows "N bindings · M subjects"; clicking shows the
     got.map((l) => [l.range.start.line, l.command!.title]),
     [
       [2, '2 bindings · 3 subjects'],
+      [2, 'Show in access graph'],
       [11, '1 binding · 1 subject · aggregated into 1 role'],
+      [11, 'Show in access graph'],
       [20, '0 bindings · 0 subjects'],
+      [20, 'Show in access graph'],
     ],
   );
+  // The graph view opens focused on the role's node.
+  assert.deepEqual([got[1].command!.command, got[1].command!.arguments], ['kubeid.showAccessGraph', ['Role:shop/web-reader']]);
   const [uri, position, locations] = got[0].command!.arguments as [string, unknown, Array<{ uri: string }>];
   assert.equal(got[0].command!.command, 'kubeid.showReferences');
   assert.equal(uri, pathToFileURL(join(dir, 'roles.yaml')).href);

@@ -35,9 +35,8 @@ export function outputFormat(a: ParsedArgs): 'text' | 'json' {
   throw new UsageError(`unable to match a printer suitable for the output format "${o}", allowed formats are: json`);
 }
 
-/** Reads --from; a file kubeid cannot read or parse is an error naming the file and line. */
-export async function readWorkspace(a: ParsedArgs, io: Io): Promise<Workspace> {
-  const paths = list(a, 'from');
+/** Reads --from (or the paths given); a file kubeid cannot read or parse is an error naming the file and line. */
+export async function readWorkspace(a: ParsedArgs, io: Io, paths = list(a, 'from')): Promise<Workspace> {
   if (paths.length === 0) {
     throw new UsageError('--from PATH is required: asking a live cluster (the current kube context) is not available yet');
   }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs, UsageError } from './args';
 import { canI } from './can-i';
 import { InputError, type Io } from './common';
+import { graph } from './graph';
 import { lint } from './lint';
 import { whoCan } from './who-can';
 import { QueryError } from '../core/request';
@@ -20,6 +21,7 @@ Commands:
   kubeid can-i --list --as USER --from PATH... [-n NS] [-o json] [--no-headers]
   kubeid who-can VERB TYPE[/NAME] --from PATH... [-n NS | -A] [--subresource SUB] [-o json] [--no-headers]
   kubeid lint PATH... [-o text|json|sarif] [--fail-on error|warning|never] [--severity ID=LEVEL]... [--no-defaults]
+  kubeid graph PATH... -o graph.html|graph.json [--no-defaults]
   kubeid lsp --stdio
   kubeid version
 
@@ -46,6 +48,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await whoCan(rest, io);
       case 'lint':
         return await lint(rest, io, VERSION);
+      case 'graph':
+        return await graph(rest, io);
       case 'lsp':
         return lsp(rest);
       case 'version':

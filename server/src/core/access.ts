@@ -41,7 +41,7 @@ export interface PermissionsTable {
   warnings: string[];
 }
 
-export function effectivePermissions(ws: Workspace, s: AccessSubject, namespace: string): PermissionsTable {
+export function effectivePermissions(ws: Pick<Workspace, 'evaluator'>, s: AccessSubject, namespace: string): PermissionsTable {
   const user = subjectUser(s);
   const { rules, errors } = ws.evaluator.rulesFor(user, namespace);
   const warnings = errors.map((e) => `a binding could not be resolved: ${e}`);

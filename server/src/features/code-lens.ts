@@ -1,4 +1,5 @@
-// Code lenses: "N bindings · M subjects" on each Role and ClusterRole (click: the references),
+// Code lenses: "N bindings · M subjects" on each Role and ClusterRole (click: the references) and
+// "Show in access graph" (the graph view focused on the role),
 // "Effective permissions" and "Check access as …" on each binding subject and ServiceAccount,
 // and the two custom requests those lens commands send back.
 import type { CodeLens } from 'vscode-languageserver/node';
@@ -8,6 +9,7 @@ import { spanAt } from '../core/checks/locate';
 import { mapItems, str } from '../core/checks/read';
 import type { CheckContext } from '../core/checks/check';
 import type { ParsedFile, Span, YNode } from '../core/manifest/parse';
+import { roleId } from '../core/graph/ids';
 import { aggregatorsOf, bindingsOf, referencesTo, type Place, type Target } from '../core/references';
 import { formatTable } from '../cli/table';
 import { spanToRange, toLocation, toLocations } from '../lsp-convert';
@@ -19,6 +21,7 @@ export const LENS_COMMANDS = {
   showReferences: 'kubeid.showReferences',
   effectivePermissions: 'kubeid.effectivePermissions',
   checkAccess: 'kubeid.checkAccess',
+  showAccessGraph: 'kubeid.showAccessGraph',
 } as const;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -61,6 +64,12 @@ function lenses(a: Analysis, f: ParsedFile): CodeLens[] {
     const ns = object.metadata.namespace ?? '';
     if (object.kind === 'Role' || object.kind === 'ClusterRole') {
       out.push(roleLens(a, f, { kind: object.kind, namespace: ns, name: object.metadata.name }, name));
+      const graph = {
+        title: 'Show in access graph',
+        command: LENS_COMMANDS.showAccessGraph,
+        arguments: [roleId(object.kind, object.metadata.name, ns)],
+      };
+      out.push({ range: spanToRange(f, name), command: graph });
     } else if (object.kind === 'ServiceAccount') {
       if (object.metadata.name)
         out.push(...accessLenses(f, { kind: 'ServiceAccount', name: object.metadata.name, namespace: ns }, ns, name));

@@ -54,6 +54,8 @@ export interface WhoCanResult {
 export interface EvaluatorOptions {
   /** Compute ClusterRole aggregation (offline manifests). A live cluster already stores the result. */
   aggregate?: boolean;
+  /** Without aggregation: where the rules of aggregated ClusterRoles came from, when known (see aggregatedFrom). */
+  ruleOrigins?: ReadonlyMap<string, string[]>;
 }
 
 type Visit = (source: RuleSource | null, rule: PolicyRule | null, err: string | null) => boolean;
@@ -196,7 +198,7 @@ export class RbacEvaluator {
     const agg = opts.aggregate === false ? undefined : aggregateClusterRoles(policy.clusterRoles);
     this.policy = agg ? { ...policy, clusterRoles: agg.clusterRoles } : policy;
     this.aggregationErrors = agg?.errors ?? [];
-    this.ruleOrigins = agg?.ruleOrigins ?? new Map<string, string[]>();
+    this.ruleOrigins = agg?.ruleOrigins ?? new Map(opts.ruleOrigins ?? []);
     for (const cr of this.policy.clusterRoles) this.clusterRoles.set(cr.metadata.name, cr);
     for (const r of this.policy.roles) this.roles.set(`${r.metadata.namespace ?? ''}/${r.metadata.name}`, r);
     for (const crb of this.policy.clusterRoleBindings) this.clusterBindings.add(crb, '');
@@ -206,6 +208,11 @@ export class RbacEvaluator {
       if (!idx) this.namespaceBindings.set(ns, (idx = new BindingIndex()));
       idx.add(rb, ns);
     }
+  }
+
+  /** For an aggregated ClusterRole: per rule, the ClusterRole it was aggregated from (undefined: its own). */
+  aggregatedFrom(clusterRole: string): ReadonlyArray<string | undefined> | undefined {
+    return this.ruleOrigins.get(clusterRole);
   }
 
   clusterRole(name: string): ClusterRole | undefined {

@@ -1,0 +1,121 @@
+// "kubeid: Show Access Graph": the graph webview in a panel. The data comes from the language
+// server (kubeid/accessGraph); every message from the webview is validated; `open` reveals the
+// manifest at the object's line, looked up in the data sent (never a path the webview names).
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { encodeGraph } from '../../server/src/core/graph/compact';
+import { graphPage } from '../../server/src/core/graph/page';
+import { parseWebviewMessage, type GraphData, type HostToWebview, type WebviewToHost } from '../../server/src/core/graph/protocol';
+import { accessGraphRequest } from '../../server/src/protocol';
+
+export const SHOW_ACCESS_GRAPH = 'kubeid.showAccessGraph';
+
+class GraphPanel {
+  private data: GraphData | undefined;
+  /** A node to reveal once the graph is shown. */
+  private pending: string | undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly client: LanguageClient,
+    extensionUri: vscode.Uri,
+  ) {
+    const webview = panel.webview;
+    webview.html = graphPage({
+      nonce: randomBytes(18).toString('base64'),
+      title: 'kubeid: Access Graph',
+      script: {
+        src: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+        cspSource: webview.cspSource,
+      },
+    });
+    webview.onDidReceiveMessage((raw: unknown) => {
+      const m = parseWebviewMessage(raw);
+      if (m) void this.handle(m);
+    });
+  }
+
+  reveal(nodeId: string | undefined): void {
+    this.panel.reveal();
+    if (!nodeId) return;
+    if (this.data) this.post({ type: 'reveal', nodeId });
+    else this.pending = nodeId;
+  }
+
+  private post(m: HostToWebview): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private async handle(m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return this.load();
+      case 'open':
+        return this.open(m.nodeId);
+      case 'export':
+        return this.save(m.format, m.data);
+      default: {
+        const never: never = m;
+        return never;
+      }
+    }
+  }
+
+  /** Sent on every `ready`: the webview starts again each time the panel is shown. */
+  private async load(): Promise<void> {
+    try {
+      this.data = await this.client.sendRequest(accessGraphRequest);
+      this.post({ type: 'graph', data: encodeGraph(this.data) });
+      if (this.pending) this.post({ type: 'reveal', nodeId: this.pending });
+      this.pending = undefined;
+    } catch (e) {
+      this.post({ type: 'error', message: `kubeid: the access graph could not be built: ${(e as Error).message}` });
+    }
+  }
+
+  private async open(nodeId: string): Promise<void> {
+    const node = this.data?.nodes.find((n) => n.id === nodeId);
+    if (!node?.file || node.origin !== 'workspace' || !node.line) {
+      void vscode.window.showInformationMessage(
+        node?.origin === 'default-policy'
+          ? `kubeid: ${node.label} is part of the default cluster policy: it has no manifest.`
+          : 'kubeid: no manifest to open.',
+      );
+      return;
+    }
+    const at = new vscode.Position(node.line - 1, 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(node.file), {
+      selection: new vscode.Range(at, at),
+      viewColumn: vscode.ViewColumn.One,
+    });
+  }
+
+  private async save(format: 'svg' | 'png', data: string): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `access-graph.${format}`) : undefined,
+      filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
+    });
+    if (!uri) return;
+    await vscode.workspace.fs.writeFile(uri, format === 'svg' ? Buffer.from(data, 'utf8') : Buffer.from(data, 'base64'));
+  }
+}
+
+export function registerGraphPanel(context: vscode.ExtensionContext, client: LanguageClient): vscode.Disposable[] {
+  let current: GraphPanel | undefined;
+  return [
+    vscode.commands.registerCommand(SHOW_ACCESS_GRAPH, (nodeId?: unknown) => {
+      const id = typeof nodeId === 'string' ? nodeId : undefined;
+      if (!current) {
+        const panel = vscode.window.createWebviewPanel('kubeid.accessGraph', 'kubeid: Access Graph', vscode.ViewColumn.Active, {
+          enableScripts: true,
+          localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
+        });
+        current = new GraphPanel(panel, client, context.extensionUri);
+        panel.onDidDispose(() => (current = undefined));
+      }
+      current.reveal(id);
+    }),
+  ];
+}

@@ -1,0 +1,56 @@
+// The HTML page that hosts the graph webview: in a VS Code panel (bundle loaded from dist/) and in
+// the self-contained file `kubeid graph -o graph.html` writes (bundle and data inlined). No data is
+// ever interpolated as markup: the graph goes in a JSON script element with `<` escaped.
+
+export interface PageOptions {
+  /** A fresh random value per page (crypto.randomBytes). */
+  nonce: string;
+  title: string;
+  /** The bundle's URL (VS Code: webview.asWebviewUri), or its text to inline. */
+  script: { src: string; cspSource: string } | { inline: string };
+  /** JSON of the graph, embedded in the page (the self-contained file); the panel posts it instead. */
+  dataJson?: string;
+}
+
+/** JSON safe inside a <script> element: no `<` can close it or open a comment. */
+export function embeddableJson(json: string): string {
+  return json
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function graphPage(o: PageOptions): string {
+  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('graphPage: the nonce must be at least 16 base64 characters');
+  const extra = 'src' in o.script ? ` ${o.script.cspSource}` : '';
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'nonce-${o.nonce}'`,
+    `style-src 'nonce-${o.nonce}'${extra}`,
+    // The PNG export draws the SVG through an image: blob: and data: only.
+    `img-src blob: data:${extra}`,
+  ].join('; ');
+  const data =
+    o.dataJson === undefined ? '' : `<script type="application/json" id="kubeid-graph-data">${embeddableJson(o.dataJson)}</script>\n`;
+  const script =
+    'src' in o.script
+      ? `<script nonce="${o.nonce}" src="${escapeAttr(o.script.src)}"></script>`
+      : // A script element ends at the first `</script`, wherever it is in the text.
+        `<script nonce="${o.nonce}">${o.script.inline.replace(/<\/(script)/gi, '<\\/$1')}</script>`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeText(o.title)}</title>
+</head>
+<body>
+${data}${script}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,83 @@
+// The host ↔ webview protocol: every message from the webview is validated, anything else is
+// dropped; the page embeds the graph so that no data can become markup.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { workspaceGraph } from '../../server/src/core/graph/build';
+import { decodeGraph, encodeGraph, type CompactGraph } from '../../server/src/core/graph/compact';
+import { embeddableJson, graphPage } from '../../server/src/core/graph/page';
+import { MAX_EXPORT_CHARS, parseWebviewMessage } from '../../server/src/core/graph/protocol';
+import { loadWorkspace } from '../../server/src/core/policy/workspace';
+import { repoPath } from '../helpers/repo';
+
+test('well-formed webview messages pass the validator unchanged', () => {
+  assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+  assert.deepEqual(parseWebviewMessage({ type: 'open', nodeId: 'Role:shop/pod-reader' }), { type: 'open', nodeId: 'Role:shop/pod-reader' });
+  assert.deepEqual(parseWebviewMessage({ type: 'export', format: 'svg', data: '<svg xmlns="http://www.w3.org/2000/svg"/>' }), {
+    type: 'export',
+    format: 'svg',
+    data: '<svg xmlns="http://www.w3.org/2000/svg"/>',
+  });
+  assert.deepEqual(parseWebviewMessage({ type: 'export', format: 'png', data: 'iVBORw0KGgo=' }), {
+    type: 'export',
+    format: 'png',
+    data: 'iVBORw0KGgo=',
+  });
+});
+
+test('malformed webview messages are rejected', () => {
+  const bad: unknown[] = [
+    null,
+    undefined,
+    'ready',
+    42,
+    [],
+    [{ type: 'ready' }],
+    {},
+    { type: 'READY' },
+    { type: 'ready', extra: true },
+    { type: 'open' },
+    { type: 'open', nodeId: '' },
+    { type: 'open', nodeId: 7 },
+    { type: 'open', nodeId: 'x'.repeat(5000) },
+    { type: 'open', nodeId: 'Role:a/b', file: '/etc/passwd' },
+    { type: 'export', format: 'pdf', data: '<svg/>' },
+    { type: 'export', format: 'svg', data: '<script>alert(1)</script>' },
+    { type: 'export', format: 'svg' },
+    { type: 'export', format: 'png', data: 'not base64!' },
+    { type: 'export', format: 'png', data: 'A'.repeat(MAX_EXPORT_CHARS + 4) },
+    { type: 'graph', data: {} },
+    { type: 'toString' },
+  ];
+  for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m)?.slice(0, 80));
+});
+
+test('the page embeds the graph as inert JSON, under a CSP that admits only its nonce', () => {
+  const hostile = JSON.stringify({ name: '</script><script>alert(1)</script><!--', sep: '\u2028' });
+  assert.equal(JSON.parse(embeddableJson(hostile)).name, '</script><script>alert(1)</script><!--');
+  assert.ok(!embeddableJson(hostile).includes('<'));
+  const nonce = 'abcdefghijklmnopqrstuvwx';
+  const html = graphPage({ nonce, title: 'graph of <b>x</b>', script: { inline: 'var s = "</script>";' }, dataJson: hostile });
+  assert.equal(html.match(/<script/g)?.length, 2, 'the data element and the bundle, nothing injected');
+  assert.ok(
+    html.includes(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src blob: data:">`,
+    ),
+  );
+  assert.ok(html.includes('<title>graph of &lt;b&gt;x&lt;/b&gt;</title>'));
+  assert.ok(html.includes('var s = "<\\/script>";'));
+  const panel = graphPage({
+    nonce,
+    title: 't',
+    script: { src: 'https://file+.vscode-resource/dist/webview.js', cspSource: 'https://*.vscode-cdn.net' },
+  });
+  assert.ok(panel.includes(`style-src 'nonce-${nonce}' https://*.vscode-cdn.net`));
+  assert.ok(!panel.includes('kubeid-graph-data'));
+  assert.throws(() => graphPage({ nonce: 'short', title: 't', script: { inline: '' } }), /nonce/);
+});
+
+test('the compact form the page and the panel carry decodes to the same graph, and is much smaller', async () => {
+  const g = workspaceGraph(await loadWorkspace([repoPath('test/fixtures/graph/rbac.yaml')]), 'fixture');
+  const c = encodeGraph(g);
+  assert.deepEqual(decodeGraph(JSON.parse(JSON.stringify(c)) as CompactGraph), g);
+  assert.ok(JSON.stringify(c).length * 2 < JSON.stringify(g).length);
+});

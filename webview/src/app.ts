@@ -1,0 +1,461 @@
+// The graph view's controller: the controls (search, query, filters, focus, groups, export), the
+// state they make (kept by the host across hide/show), and the pipeline data → filter → focus →
+// collapsed groups → layout → SVG.
+import type { Severity } from '../../server/src/core/checks/check';
+import { edgeId } from '../../server/src/core/graph/ids';
+import {
+  compareRisk,
+  SUBJECT_KINDS,
+  type GraphData,
+  type GraphEdge,
+  type GraphNode,
+  type QueryResult,
+} from '../../server/src/core/graph/protocol';
+import {
+  collapseGroups,
+  filterGraph,
+  focusGraph,
+  groupId,
+  indexGraph,
+  searchNodes,
+  type GraphFilter,
+  type GraphIndex,
+  type GraphView,
+} from '../../server/src/core/graph/view';
+import { nodeDetails, queryDetails, type DetailsActions } from './details';
+import { el } from './dom';
+import { Engine } from './engine';
+import { exportPng, exportSvg } from './export';
+import type { Host } from './host';
+import { layout } from './layout';
+import { Renderer } from './render';
+
+/** Above this many nodes the graph opens in focus mode. */
+const FOCUS_DEFAULT_ABOVE = 300;
+/** The first focus shows two hops when they hold at most this many nodes, else one. */
+const FIRST_FOCUS = 800;
+/** A focus stops growing here; the view stays fluent. */
+const FOCUS_LIMIT = 3000;
+/** Views larger than this are not drawn: the user is asked to filter or focus. */
+const MAX_DRAWN = 6000;
+
+interface State {
+  filter: GraphFilter;
+  focusMode: boolean;
+  focus?: string;
+  hops: number;
+  /** Resource groups start collapsed (large graphs) or expanded; these are toggled against that. */
+  collapsed: boolean;
+  toggled: string[];
+  query: string;
+  path?: number;
+  selected?: string;
+  transform?: { x: number; y: number; k: number };
+}
+
+export class App {
+  private readonly index: GraphIndex;
+  private readonly byId: Map<string, GraphNode>;
+  private readonly into: Map<string, GraphEdge[]>;
+  private readonly out: Map<string, GraphEdge[]>;
+  private readonly engine: Engine;
+  private state: State;
+  private filtered: { key: string; view: GraphView; index: GraphIndex } | undefined;
+  private result: QueryResult | undefined;
+  private readonly renderer: Renderer;
+  private readonly details: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly message: HTMLElement;
+  private readonly controls: Record<string, HTMLInputElement | HTMLSelectElement>;
+
+  constructor(
+    root: HTMLElement,
+    private readonly data: GraphData,
+    private readonly host: Host,
+  ) {
+    this.index = indexGraph(data);
+    ({ byId: this.byId, into: this.into, out: this.out } = this.index);
+    this.engine = new Engine(data);
+    const large = data.nodes.length > FOCUS_DEFAULT_ABOVE;
+    const saved = host.state() as Partial<State> | undefined;
+    this.state = {
+      filter: {},
+      focusMode: large,
+      focus: large ? this.initialFocus() : undefined,
+      hops: 2,
+      collapsed: large,
+      toggled: [],
+      query: '',
+      ...(saved && typeof saved === 'object' ? saved : {}),
+    };
+    // A first focus on a hub would draw thousands of nodes: one hop then.
+    if (!saved && this.state.focus && focusGraph(data, this.state.focus, 2, FIRST_FOCUS, this.index).truncated) this.state.hops = 1;
+    const app = el('div', { id: 'app' });
+    const canvas = el('div', { id: 'canvas' });
+    this.message = el('div', { class: 'message', role: 'status', hidden: '' });
+    this.details = el('aside', { id: 'details', 'aria-label': 'Details', 'aria-live': 'polite' });
+    this.status = el('div', { id: 'status', role: 'status' });
+    this.controls = {};
+    app.append(this.toolbar(), this.filters(), canvas, this.details, this.status);
+    canvas.append(this.message);
+    root.replaceChildren(app);
+    this.renderer = new Renderer(canvas, {
+      select: (id) => this.select(id),
+      open: (id) => this.open(id),
+      activate: (id) => {
+        const n = this.viewNode(id);
+        if (n?.apiGroup !== undefined && (n.kind === 'ApiGroup' || n.kind === 'Resource')) this.toggleGroup(n.apiGroup);
+        else this.setFocus(id);
+      },
+    });
+    this.details.append(el('div', { class: 'muted' }, 'Click a node for its details; double-click opens its manifest.'));
+    if (this.state.query) this.result = this.engine.query(this.state.query);
+    this.update(this.state.transform);
+    if (this.result) this.showQuery();
+    else if (this.state.selected) this.select(this.state.selected);
+  }
+
+  /** The riskiest workspace object with the most edges; else the subject with the most bindings. */
+  private initialFocus(): string | undefined {
+    const degree = (n: GraphNode) => (this.into.get(n.id)?.length ?? 0) + (this.out.get(n.id)?.length ?? 0);
+    const own = this.data.nodes.filter((n) => n.origin === 'workspace' || n.origin === 'cluster');
+    const pool = own.length ? own : this.data.nodes.filter((n) => n.layer === 'subject');
+    let best: GraphNode | undefined;
+    for (const n of pool)
+      if (!best || compareRisk(n.risk, best.risk) < 0 || (compareRisk(n.risk, best.risk) === 0 && degree(n) > degree(best))) best = n;
+    return best?.id;
+  }
+
+  private save(): void {
+    this.host.saveState({ ...this.state, transform: this.renderer.transform() });
+  }
+
+  // ---- controls ----
+
+  private toolbar(): HTMLElement {
+    const search = el('input', {
+      id: 'search',
+      type: 'search',
+      placeholder: 'Search by name',
+      'aria-label': 'Search nodes by name',
+      autocomplete: 'off',
+    });
+    const results = el('ul', { id: 'search-results', role: 'listbox', hidden: '' });
+    const choose = (id: string) => {
+      results.hidden = true;
+      search.value = '';
+      if (this.state.focusMode) this.setFocus(id);
+      this.select(id, true);
+      if (!this.state.focusMode) this.renderer.centre(this.viewId(id), Math.max(0.8, this.renderer.transform().k));
+    };
+    search.addEventListener('input', () => {
+      const hits = searchNodes(this.data.nodes, search.value, 30);
+      results.replaceChildren(
+        ...hits.map((n, i) => {
+          const li = el('li', { role: 'option', 'data-id': n.id, 'aria-selected': String(i === 0) }, `${n.kind} ${n.label}`);
+          li.addEventListener('click', () => choose(n.id));
+          return li;
+        }),
+      );
+      results.hidden = hits.length === 0;
+    });
+    search.addEventListener('keydown', (e) => {
+      const items = [...results.querySelectorAll('li')];
+      const at = items.findIndex((li) => li.getAttribute('aria-selected') === 'true');
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const next = Math.max(0, Math.min(items.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)));
+        items.forEach((li, i) => li.setAttribute('aria-selected', String(i === next)));
+      } else if (e.key === 'Enter' && items[at]) {
+        choose(items[at].dataset.id!);
+      } else if (e.key === 'Escape') {
+        results.hidden = true;
+      }
+    });
+    const query = el('input', {
+      id: 'query',
+      type: 'text',
+      placeholder: 'who can get secrets in shop',
+      'aria-label': 'Query: who can VERB RESOURCE in NAMESPACE',
+      value: this.state.query,
+    });
+    const ask = () => {
+      this.state.query = query.value.trim();
+      this.state.path = undefined;
+      this.result = this.state.query ? this.engine.query(this.state.query) : undefined;
+      this.update();
+      if (this.result) this.showQuery();
+      this.save();
+    };
+    query.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') ask();
+    });
+    const clear = () => {
+      query.value = '';
+      ask();
+      this.details.replaceChildren();
+    };
+    const focusMode = this.checkbox('focus-mode', 'Focus mode', this.state.focusMode, (on) => {
+      this.state.focusMode = on;
+      if (on && !this.state.focus) this.state.focus = this.state.selected ?? this.initialFocus();
+      this.update();
+    });
+    const hops = el('select', { id: 'hops', 'aria-label': 'Hops around the focused node' });
+    for (const h of [1, 2, 3, 4]) hops.append(el('option', { value: String(h) }, `${h} hop${h > 1 ? 's' : ''}`));
+    hops.value = String(this.state.hops);
+    hops.addEventListener('change', () => {
+      this.state.hops = Number(hops.value);
+      this.update();
+    });
+    const exportAs = (format: 'svg' | 'png') => () => void this.export(format);
+    const button = (id: string, label: string, f: () => void) => {
+      const b = el('button', { id, type: 'button' }, label);
+      b.addEventListener('click', f);
+      return b;
+    };
+    const wrap = el('span', {}, search, results);
+    return el(
+      'div',
+      { id: 'toolbar', role: 'toolbar', 'aria-label': 'Graph tools' },
+      wrap,
+      query,
+      button('ask', 'Ask', ask),
+      button('clear-query', 'Clear', clear),
+      focusMode,
+      hops,
+      button('fit', 'Fit', () => this.renderer.fit()),
+      button('export-svg', 'Export SVG', exportAs('svg')),
+      button('export-png', 'Export PNG', exportAs('png')),
+    );
+  }
+
+  private checkbox(id: string, label: string, checked: boolean, on: (v: boolean) => void): HTMLElement {
+    const box = el('input', { id, type: 'checkbox' });
+    box.checked = checked;
+    box.addEventListener('change', () => on(box.checked));
+    this.controls[id] = box;
+    return el('label', {}, box, label);
+  }
+
+  private filters(): HTMLElement {
+    const f = this.state.filter;
+    const namespaces = [...new Set(this.data.nodes.map((n) => n.namespace).filter((n): n is string => !!n))].sort();
+    const ns = el('select', { id: 'namespace', 'aria-label': 'Namespace' }, el('option', { value: '' }, 'all namespaces'));
+    for (const n of namespaces) ns.append(el('option', { value: n }, n));
+    ns.value = f.namespace ?? '';
+    ns.addEventListener('change', () => this.setFilter({ namespace: ns.value || undefined }));
+    const kinds = SUBJECT_KINDS.map((k) =>
+      this.checkbox(`kind-${k}`, k, !f.subjectKinds || f.subjectKinds.includes(k), () => {
+        const on = SUBJECT_KINDS.filter((x) => (this.controls[`kind-${x}`] as HTMLInputElement).checked);
+        this.setFilter({ subjectKinds: on.length === SUBJECT_KINDS.length ? undefined : on });
+      }),
+    );
+    const risk = el('select', { id: 'risk', 'aria-label': 'Minimum risk' }, el('option', { value: '' }, 'any risk'));
+    for (const r of ['error', 'warning', 'information', 'hint']) risk.append(el('option', { value: r }, `${r} or worse`));
+    risk.value = f.minRisk ?? '';
+    risk.addEventListener('change', () => this.setFilter({ minRisk: (risk.value || undefined) as Severity | undefined }));
+    return el(
+      'div',
+      { id: 'filters', role: 'group', 'aria-label': 'Filters' },
+      ns,
+      ...kinds,
+      this.checkbox('hide-system', 'Hide system:', !!f.hideSystem, (v) => this.setFilter({ hideSystem: v })),
+      this.checkbox('hide-defaults', 'Hide default policy', !!f.hideDefaults, (v) => this.setFilter({ hideDefaults: v })),
+      risk,
+      this.checkbox('collapse-groups', 'Collapse API groups', this.state.collapsed, (v) => {
+        this.state.collapsed = v;
+        this.state.toggled = [];
+        this.update();
+      }),
+    );
+  }
+
+  // ---- actions ----
+
+  private setFilter(change: Partial<GraphFilter>): void {
+    this.state.filter = { ...this.state.filter, ...change };
+    this.update();
+  }
+
+  private setFocus(id: string): void {
+    this.state.focus = id;
+    this.state.focusMode = true;
+    (this.controls['focus-mode'] as HTMLInputElement).checked = true;
+    this.update();
+    this.select(id, true);
+  }
+
+  private isExpanded(apiGroup: string): boolean {
+    // Toggled groups are the exceptions: expanded ones when collapsed by default, and the reverse.
+    return this.state.collapsed === this.state.toggled.includes(apiGroup);
+  }
+
+  private toggleGroup(apiGroup: string): void {
+    const t = this.state.toggled;
+    this.state.toggled = t.includes(apiGroup) ? t.filter((g) => g !== apiGroup) : [...t, apiGroup];
+    (this.controls['collapse-groups'] as HTMLInputElement).checked = this.state.collapsed;
+    this.update();
+    if (this.state.selected) this.select(this.state.selected);
+  }
+
+  private open(id: string): void {
+    const n = this.byId.get(id);
+    if (!n?.file || n.origin !== 'workspace') {
+      this.flash(
+        n?.origin === 'default-policy' ? `${n.label} is part of the default policy: there is no manifest to open` : 'no manifest to open',
+      );
+      return;
+    }
+    if (!this.host.editor) {
+      this.flash(`${n.file}:${n.line}`);
+      return;
+    }
+    this.host.post({ type: 'open', nodeId: id });
+  }
+
+  private flash(text: string): void {
+    this.status.textContent = text;
+  }
+
+  private async export(format: 'svg' | 'png'): Promise<void> {
+    const l = this.renderer.layout;
+    const svg = this.renderer.svg.node();
+    if (!l || !svg) return;
+    const text = exportSvg(svg, l.width, l.height);
+    try {
+      this.host.save(format, format === 'svg' ? text : await exportPng(text, l.width, l.height));
+      this.flash(`exported ${format.toUpperCase()}`);
+    } catch (e) {
+      this.flash(`export failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** The node drawn for `id`: itself, or the collapsed group standing for it. */
+  private viewId(id: string): string {
+    const n = this.byId.get(id);
+    return n?.kind === 'Resource' && n.apiGroup !== undefined && !this.isExpanded(n.apiGroup) ? groupId(n.apiGroup) : id;
+  }
+
+  private viewNode(id: string): GraphNode | undefined {
+    return this.byId.get(id) ?? this.renderer.layout?.placed.get(id)?.node;
+  }
+
+  select(id: string, focus = false): void {
+    const node = this.viewNode(id);
+    if (!node) return;
+    this.state.selected = id;
+    this.renderer.select(this.viewId(id), focus);
+    const actions = this.actions();
+    nodeDetails(
+      this.details,
+      { node, byId: this.byId, into: this.into.get(id) ?? [], out: this.out.get(id) ?? [], engine: this.engine },
+      actions,
+    );
+    this.save();
+  }
+
+  private actions(): DetailsActions {
+    return {
+      focus: (id) => this.setFocus(id),
+      open: (id) => this.open(id),
+      toggleGroup: (g) => this.toggleGroup(g),
+      select: (id) => {
+        if (this.state.focusMode && !this.renderer.layout?.placed.has(this.viewId(id))) this.setFocus(id);
+        this.select(id, true);
+      },
+      showPath: (i) => {
+        this.state.path = i;
+        this.highlight();
+        this.showQuery();
+        this.save();
+      },
+      canOpen: this.host.editor,
+      isExpanded: (g) => this.isExpanded(g),
+    };
+  }
+
+  private showQuery(): void {
+    if (this.result) queryDetails(this.details, this.result, this.byId, this.actions(), this.state.path);
+  }
+
+  /** Marks the paths of the query (or the one chosen) on the drawing. */
+  private highlight(): void {
+    const nodes = new Set<string>();
+    const edges = new Set<string>();
+    const paths = this.result?.paths ?? [];
+    for (const [i, p] of paths.entries()) {
+      if (this.state.path !== undefined && i !== this.state.path) continue;
+      for (const id of p.nodes) nodes.add(this.viewId(id));
+      for (const s of p.steps) edges.add(edgeId(this.viewId(s.from), this.viewId(s.to)));
+    }
+    this.renderer.highlight(nodes, edges);
+  }
+
+  // ---- pipeline ----
+
+  /** The filtered graph and its index, cached while the filter stays the same. */
+  private filteredView(): { view: GraphView; index: GraphIndex } {
+    const key = JSON.stringify(this.state.filter);
+    if (this.filtered?.key !== key) {
+      const none = !Object.values(this.state.filter).some((v) => v !== undefined && v !== false);
+      const view = none ? this.data : filterGraph(this.data, this.state.filter);
+      this.filtered = { key, view, index: none ? this.index : indexGraph(view) };
+    }
+    return this.filtered;
+  }
+
+  private update(transform?: { x: number; y: number; k: number }): void {
+    const started = performance.now();
+    const { view: filtered, index } = this.filteredView();
+    let view: GraphView = filtered;
+    let note = '';
+    if (this.result && !this.result.error && this.state.focusMode) {
+      const on = new Set(this.result.paths.flatMap((p) => p.nodes));
+      view = {
+        nodes: filtered.nodes.filter((n) => on.has(n.id)),
+        edges: filtered.edges.filter((e) => on.has(e.source) && on.has(e.target)),
+      };
+      note = 'the paths of the query';
+    } else if (this.state.focusMode) {
+      const focus = this.state.focus;
+      const shown = focus && index.byId.has(focus);
+      view = shown ? focusGraph(filtered, focus, this.state.hops, FOCUS_LIMIT, index) : { nodes: [], edges: [] };
+      const label = focus ? (this.byId.get(focus)?.label ?? focus) : '';
+      note = shown ? `${this.state.hops} hop${this.state.hops > 1 ? 's' : ''} around ${label}` : '';
+      if (!shown) this.showMessage(focus ? `${label} is hidden by the filters.` : 'Search for a node to focus on.');
+      if (view.truncated) note += ` (stopped at ${FOCUS_LIMIT} nodes)`;
+    }
+    view = collapseGroups(view, (g) => this.isExpanded(g));
+    if (view.nodes.length > MAX_DRAWN) {
+      this.showMessage(`${view.nodes.length} nodes are too many to draw: turn on focus mode, or filter by namespace or risk.`);
+      view = { nodes: [], edges: [] };
+    } else if (view.nodes.length > 0) {
+      this.showMessage(undefined);
+    } else if (!this.state.focusMode) {
+      this.showMessage('Nothing matches the filters.');
+    }
+    const l = layout(view.nodes, view.edges);
+    this.renderer.draw(l, view.edges);
+    this.highlight();
+    if (this.state.selected) this.renderer.select(this.viewId(this.state.selected));
+    if (transform) this.renderer.restore(transform);
+    else if (this.state.focusMode && this.state.focus && !this.result) this.renderer.fit(this.viewId(this.state.focus));
+    else this.renderer.fit();
+    const shown = `${view.nodes.length} nodes, ${view.edges.length} edges shown of ${this.data.nodes.length} nodes`;
+    this.status.textContent = `${this.data.source}: ${shown}${note ? ` — ${note}` : ''}`;
+    document.body.dataset.nodes = String(view.nodes.length);
+    document.body.dataset.edges = String(view.edges.length);
+    document.body.dataset.renderMs = (performance.now() - started).toFixed(1);
+    this.save();
+  }
+
+  private showMessage(text: string | undefined): void {
+    this.message.hidden = text === undefined;
+    this.message.textContent = text ?? '';
+  }
+
+  reveal(id: string): void {
+    if (!this.byId.has(id)) return;
+    this.setFocus(id);
+  }
+}
