@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { serverStatusNotification, type ServerStatus } from '../../server/src/protocol';
+import { registerAuditCommand } from './audit-panel';
 import { registerLensCommands } from './lens-commands';
 
 let client: LanguageClient | undefined;
@@ -33,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let last: ServerStatus | undefined;
   client = new LanguageClient('kubeid', 'kubeid', serverOptions, clientOptions);
   context.subscriptions.push(...registerLensCommands(client));
+  context.subscriptions.push(...registerAuditCommand(client));
   context.subscriptions.push(
     vscode.commands.registerCommand('kubeid.showServerStatus', () => {
       void vscode.window.showInformationMessage(describe(last));

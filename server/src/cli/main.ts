@@ -5,8 +5,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs, UsageError } from './args';
 import { canI } from './can-i';
+import { auditCommand } from './audit';
 import { InputError, type Io } from './common';
 import { lint } from './lint';
+import { snapshotCommand } from './snapshot';
 import { whoCan } from './who-can';
 import { QueryError } from '../core/request';
 
@@ -20,6 +22,8 @@ Commands:
   kubeid can-i --list --as USER --from PATH... [-n NS] [-o json] [--no-headers]
   kubeid who-can VERB TYPE[/NAME] --from PATH... [-n NS | -A] [--subresource SUB] [-o json] [--no-headers]
   kubeid lint PATH... [-o text|json|sarif] [--fail-on error|warning|never] [--severity ID=LEVEL]... [--no-defaults]
+  kubeid audit --from PATH... [-o md|html|json|sarif] [--baseline FILE] [--fail-on error|warning|never] [--hops N] [--who-can-become cluster-admin]
+  kubeid snapshot --from PATH... -o FILE
   kubeid lsp --stdio
   kubeid version
 
@@ -34,6 +38,14 @@ Lint flags:
   -o, --output       text (file:line:col, the default), json, or sarif (SARIF 2.1.0 for code scanning)
   --fail-on LEVEL    exit 1 when a finding is an error (default), a warning or worse, or never
   --severity ID=LVL  error, warning, information, hint or off for one check; repeatable
+
+Audit flags:
+  -o, --output       md (the default), html (one self-contained page), json, or sarif
+  --baseline FILE    a kubeid snapshot: report the effective permissions each subject gained and lost since
+  --fail-on LEVEL    exit 1 when a finding on what you own is an error (default), a warning or worse, or never
+  --hops N           longest escalation path searched (default 3)
+  --who-can-become cluster-admin   only list who holds, or can reach, every permission
+  --namespaces-complete            the Namespace objects given are all the cluster has: flag bindings in others
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -46,6 +58,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await whoCan(rest, io);
       case 'lint':
         return await lint(rest, io, VERSION);
+      case 'audit':
+        return await auditCommand(rest, io, VERSION);
+      case 'snapshot':
+        return await snapshotCommand(rest, io);
       case 'lsp':
         return lsp(rest);
       case 'version':
