@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { serverStatusNotification, type ServerStatus } from '../../server/src/protocol';
 import { registerGraphPanel } from './graph-panel';
+import { registerAuditCommand } from './audit-panel';
 import { registerLensCommands } from './lens-commands';
 
 let client: LanguageClient | undefined;
@@ -35,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('kubeid', 'kubeid', serverOptions, clientOptions);
   context.subscriptions.push(...registerLensCommands(client));
   context.subscriptions.push(...registerGraphPanel(context, client));
+  context.subscriptions.push(...registerAuditCommand(client));
   context.subscriptions.push(
     vscode.commands.registerCommand('kubeid.showServerStatus', () => {
       void vscode.window.showInformationMessage(describe(last));

@@ -62,3 +62,29 @@ export const canIRequest = new RequestType<CanIParams, CanIResult, void>('kubeid
 
 /** Client → server: the access graph of the workspace manifests on the default policy, coloured by the checks (the graph view). */
 export const accessGraphRequest = new RequestType0<GraphData, void>('kubeid/accessGraph');
+export interface AuditParams {
+  /** Longest escalation path searched (default 3). */
+  hops?: number;
+}
+
+/** One finding of the audit, where the object it is about is written (absent for objects in no workspace file). */
+export interface AuditProblem {
+  rule: string;
+  severity: 'error' | 'warning' | 'information' | 'hint';
+  message: string;
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  managedBy?: string;
+}
+
+export interface AuditResult {
+  /** The report as one self-contained HTML page (no script, no external resource). */
+  html: string;
+  problems: AuditProblem[];
+  /** "8 errors, 1 warning, 4 infos" about what the workspace owns. */
+  summary: string;
+}
+
+/** Client → server: the audit of the workspace manifests (the "kubeid: Audit Access" command). */
+export const auditRequest = new RequestType<AuditParams, AuditResult, void>('kubeid/audit');

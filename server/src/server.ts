@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from './context';
+import { auditFeature } from './features/audit';
 import { codeActions } from './features/code-actions';
 import { codeLens } from './features/code-lens';
 import { completion } from './features/completion';
@@ -33,7 +34,7 @@ let canPullConfiguration = false;
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 
 /** Every request-handling feature; each declares its capabilities and registers its handlers. */
-const features: Feature[] = [navigation, codeLens, codeActions, completion, hover, accessGraph];
+const features: Feature[] = [navigation, codeLens, codeActions, completion, hover, accessGraph, auditFeature];
 const ctx: ServerContext = { connection, documents, model, settings: () => settings, pathOf: fsPath };
 for (const f of features) f.register(ctx);
 

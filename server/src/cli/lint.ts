@@ -53,14 +53,20 @@ const LEVELS: Record<string, Severity | 'off'> = {
 };
 const FAIL_ON: Record<string, readonly Severity[]> = { error: ['error'], warning: ['error', 'warning'], never: [] };
 
+/** --fail-on: the severities that make the exit code 1 (default: errors). */
+export function failOnLevels(value: string | undefined): readonly Severity[] {
+  const levels = FAIL_ON[value ?? 'error'];
+  if (!levels) throw new UsageError(`invalid argument "${value}" for --fail-on: must be error, warning or never`);
+  return levels;
+}
+
 export async function lint(argv: string[], io: Io, version: string): Promise<number> {
   const a = parseArgs(argv, FLAGS);
   const format = str(a, 'output') || 'text';
   if (!['text', 'json', 'sarif'].includes(format)) {
     throw new UsageError(`unknown output format "${format}", allowed formats are: text, json, sarif`);
   }
-  const failOn = FAIL_ON[str(a, 'fail-on') ?? 'error'];
-  if (!failOn) throw new UsageError(`invalid argument "${str(a, 'fail-on')}" for --fail-on: must be error, warning or never`);
+  const failOn = failOnLevels(str(a, 'fail-on'));
   const settings = severities(list(a, 'severity'));
   if (a.positionals.length === 0) throw new UsageError('kubeid lint needs at least one PATH: a file, a folder or - for stdin');
 

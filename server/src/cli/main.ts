@@ -5,9 +5,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs, UsageError } from './args';
 import { canI } from './can-i';
+import { auditCommand } from './audit';
 import { InputError, type Io } from './common';
 import { graph } from './graph';
 import { lint } from './lint';
+import { snapshotCommand } from './snapshot';
 import { whoCan } from './who-can';
 import { QueryError } from '../core/request';
 
@@ -22,6 +24,8 @@ Commands:
   kubeid who-can VERB TYPE[/NAME] --from PATH... [-n NS | -A] [--subresource SUB] [-o json] [--no-headers]
   kubeid lint PATH... [-o text|json|sarif] [--fail-on error|warning|never] [--severity ID=LEVEL]... [--no-defaults]
   kubeid graph PATH... -o graph.html|graph.json [--no-defaults]
+  kubeid audit --from PATH... [-o md|html|json|sarif] [--baseline FILE] [--fail-on error|warning|never] [--hops N] [--who-can-become cluster-admin]
+  kubeid snapshot --from PATH... -o FILE
   kubeid lsp --stdio
   kubeid version
 
@@ -36,6 +40,14 @@ Lint flags:
   -o, --output       text (file:line:col, the default), json, or sarif (SARIF 2.1.0 for code scanning)
   --fail-on LEVEL    exit 1 when a finding is an error (default), a warning or worse, or never
   --severity ID=LVL  error, warning, information, hint or off for one check; repeatable
+
+Audit flags:
+  -o, --output       md (the default), html (one self-contained page), json, or sarif
+  --baseline FILE    a kubeid snapshot: report the effective permissions each subject gained and lost since
+  --fail-on LEVEL    exit 1 when a finding on what you own is an error (default), a warning or worse, or never
+  --hops N           longest escalation path searched (default 3)
+  --who-can-become cluster-admin   only list who holds, or can reach, every permission
+  --namespaces-complete            the Namespace objects given are all the cluster has: flag bindings in others
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -50,6 +62,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await lint(rest, io, VERSION);
       case 'graph':
         return await graph(rest, io);
+      case 'audit':
+        return await auditCommand(rest, io, VERSION);
+      case 'snapshot':
+        return await snapshotCommand(rest, io);
       case 'lsp':
         return lsp(rest);
       case 'version':

@@ -18,7 +18,10 @@ const SRCROOT = '%SRCROOT%';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-export function toSarif(findings: readonly LintFinding[], rules: readonly Rule[], opts: { version: string; cwd: string }) {
+/** A finding as SARIF takes it: without a file (an object no file holds) it has no location; without columns, its line. */
+export type SarifFinding = Pick<LintFinding, 'rule' | 'severity' | 'message'> & Partial<Omit<LintFinding, 'rule' | 'severity' | 'message'>>;
+
+export function toSarif(findings: readonly SarifFinding[], rules: readonly Rule[], opts: { version: string; cwd: string }) {
   const index = new Map(rules.map((r, i) => [r.id, i]));
   return {
     $schema: SCHEMA,
@@ -44,14 +47,16 @@ export function toSarif(findings: readonly LintFinding[], rules: readonly Rule[]
           ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
           level: LEVEL[f.severity],
           message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: artifact(f.file, opts.cwd),
-                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-              },
-            },
-          ],
+          locations: f.file
+            ? [
+                {
+                  physicalLocation: {
+                    artifactLocation: artifact(f.file, opts.cwd),
+                    region: { startLine: f.line ?? 1, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+                  },
+                },
+              ]
+            : [],
         })),
       },
     ],

@@ -2,7 +2,7 @@
 // permissions of their own. Computed once per workspace and shared by the checks.
 import type { Manifest } from '../manifest/parse';
 import type { TokenMount } from '../manifest/workloads';
-import { breakdownRule, ruleCovers } from '../rbac/covers';
+import { holdsAll } from '../rbac/covers';
 import type { Binding, RbacEvaluator } from '../rbac/evaluator';
 import { serviceAccountUser, serviceAccountUsername } from '../rbac/identity';
 import type { ClusterRole, PolicyRule, Role, ServiceAccount, Subject } from '../rbac/types';
@@ -113,17 +113,12 @@ export class Accounts {
       this.baselines.set(k, (baseline = { rules, covered: new Map() }));
     }
     let covered = baseline.covered.get(role);
-    if (covered === undefined) baseline.covered.set(role, (covered = coversAll(baseline.rules, role.rules)));
+    if (covered === undefined) baseline.covered.set(role, (covered = holdsAll(baseline.rules, role.rules)));
     return covered;
   }
 }
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
-
-/** covers(owner, rules).covered, stopping at the first permission the owner lacks. */
-function coversAll(owner: readonly PolicyRule[], rules: readonly PolicyRule[]): boolean {
-  return rules.every((rule) => breakdownRule(rule).every((sub) => owner.some((o) => ruleCovers(o, sub))));
-}
 
 function push<T>(map: Map<string, T[]>, k: string, v: T): void {
   const list = map.get(k);

@@ -68,6 +68,66 @@ export function covers(owner: readonly PolicyRule[], servant: readonly PolicyRul
   return { covered: missing.length === 0, missing };
 }
 
+/** covers(owner, rules).covered, stopping at the first permission the owner lacks. */
+export function holdsAll(owner: readonly PolicyRule[], rules: readonly PolicyRule[]): boolean {
+  return rules.every((rule) => breakdownRule(rule).every((sub) => owner.some((o) => ruleCovers(o, sub))));
+}
+
+/**
+ * A rule set indexed for Covers (spec §6.3), for comparing many rule sets: the keys of its broken-down permissions, and its
+ * rules with a "*" (or "*\/sub", a URL prefix) that only ruleCovers can compare. holds() answers as
+ * covers() does, stopping at the first permission missing; most permissions are found by key.
+ */
+export class CoverIndex {
+  private readonly keys = new Set<string>();
+  private readonly wild: PolicyRule[] = [];
+  /** Keys of the broken-down permissions, in order. */
+  private readonly atoms: string[] = [];
+
+  constructor(rules: readonly PolicyRule[]) {
+    for (const rule of rules) {
+      if (isWild(rule)) this.wild.push(rule);
+      for (const atom of breakdownRule(rule)) {
+        const key = atomKey(atom);
+        this.atoms.push(key);
+        // A rule with resourceNames covers no non-resource URL (ruleCovers' names test).
+        if (!(rule.resourceNames?.length && atom.nonResourceURLs)) this.keys.add(key);
+      }
+    }
+  }
+
+  holds(other: CoverIndex): boolean {
+    for (const key of other.atoms) {
+      if (this.keys.has(key)) continue;
+      const atom = fromKey(key);
+      // An owner without resourceNames covers any name.
+      if (atom.resourceNames && this.keys.has(atomKey({ ...atom, resourceNames: [] }))) continue;
+      if (!this.wild.some((w) => ruleCovers(w, atom))) return false;
+    }
+    return true;
+  }
+}
+
+const isWild = (r: PolicyRule): boolean =>
+  r.verbs.includes('*') ||
+  !!r.apiGroups?.includes('*') ||
+  !!r.resources?.some((x) => x === '*' || x.startsWith('*/')) ||
+  !!r.nonResourceURLs?.some((u) => u.endsWith('*'));
+
+const SEP = '\u0000';
+
+/** One broken-down permission as a string, and back. */
+const atomKey = (a: PolicyRule): string =>
+  a.nonResourceURLs?.length
+    ? `u${SEP}${a.nonResourceURLs[0]}${SEP}${a.verbs[0]}`
+    : `r${SEP}${a.apiGroups![0]}${SEP}${a.resources![0]}${SEP}${a.verbs[0]}${SEP}${a.resourceNames?.[0] ?? ''}`;
+
+function fromKey(key: string): PolicyRule {
+  const [kind, a, b, c, name] = key.split(SEP);
+  if (kind === 'u') return { nonResourceURLs: [a], verbs: [b] };
+  return name ? { apiGroups: [a], resources: [b], verbs: [c], resourceNames: [name] } : { apiGroups: [a], resources: [b], verbs: [c] };
+}
+
 /** CompactRules (registry version): single group+resource rules without names merge their verbs. */
 export function compactRules(rules: readonly PolicyRule[]): PolicyRule[] {
   const out: PolicyRule[] = [];

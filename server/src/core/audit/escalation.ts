@@ -1,0 +1,730 @@
+// Escalation paths: the ways an identity gains more than it holds, over several hops. Nodes are
+// identities (users, members of a group, service accounts, "whoever holds role R in namespace N")
+// and two terminals (cluster-admin, admission control); an edge is one escalation technique, each
+// of its permissions asked of the RbacEvaluator exactly as the API server asks it (spec §4, §6,
+// §8), so resourceNames, namespaces and the bind/escalate rules hold. Who reaches cluster-admin is
+// found for every subject at once, searching backwards from it; other gains by a bounded search
+// forwards from each subject. "Any service account of namespace N" is one pool, not N edges.
+import { coversAll, FULL_AUTHORITY } from '../checks/grants';
+import { CoverIndex, holdsAll } from '../rbac/covers';
+import { RbacEvaluator, type Binding } from '../rbac/evaluator';
+import { apiGroupMatches, resourceMatches, verbMatches } from '../rbac/matchers';
+import { ALL_SERVICE_ACCOUNTS, AUTHENTICATED, MASTERS, UNAUTHENTICATED, impersonatedUser, serviceAccountUser } from '../rbac/identity';
+import { RBAC_GROUP, type ClusterRole, type PolicyRule, type Role, type UserInfo } from '../rbac/types';
+import { serviceAccountOf } from '../manifest/workloads';
+import type { Workspace } from '../policy/workspace';
+import { grantOf, type Grant } from './objects';
+
+export type NodeKind = 'User' | 'Group' | 'ServiceAccount' | 'RoleGrant' | 'ClusterAdmin' | 'Admission';
+
+/** An identity or capability a path passes through. */
+export interface NodeRef {
+  key: string;
+  kind: NodeKind;
+  /** "ServiceAccount a/a-runner", "ClusterRole admin in namespace b", "cluster-admin". */
+  label: string;
+}
+
+export type StepKind =
+  | 'workload-create'
+  | 'secrets-read'
+  | 'token-request'
+  | 'rbac-bind'
+  | 'rbac-escalate'
+  | 'impersonate'
+  | 'nodes-proxy'
+  | 'csr-approve'
+  | 'admission-write';
+
+export interface Step {
+  kind: StepKind;
+  /** "create pods in namespace a, run as ServiceAccount a/a-runner" */
+  action: string;
+  /** Every permission the step needs, each with the binding, role and rule that grant it. */
+  grants: Grant[];
+  to: NodeRef;
+}
+
+export interface EscalationPath {
+  from: NodeRef;
+  steps: Step[];
+  /** The identity or capability reached (the last step's `to`). */
+  target: NodeRef;
+  /** The target holds every permission: cluster-admin, system:masters or an equivalent. */
+  clusterAdmin: boolean;
+}
+
+export interface SubjectEscalation {
+  subject: NodeRef;
+  /** Already cluster-admin-equivalent (or system:masters): nothing more to gain. */
+  alreadyClusterAdmin: boolean;
+  /** Shortest paths to what it gains; only the path to cluster-admin when there is one (it holds all the others). */
+  paths: EscalationPath[];
+  /** Set when the search stopped at MAX_TARGETS gains or MAX_VISITS nodes: the paths are the first ones found. */
+  truncated?: boolean;
+}
+
+export const DEFAULT_HOPS = 3;
+/** Most gains listed per subject (besides cluster-admin, which holds them all). */
+const MAX_TARGETS = 20;
+/** Most nodes looked at per subject: past that, the paths are those found so far (marked truncated). */
+const MAX_VISITS = 500;
+
+/** A node of the graph; its edges are computed when first asked. */
+export interface GraphNode {
+  ref: NodeRef;
+  user: UserInfo;
+  ev: RbacEvaluator;
+  /** For a RoleGrant: the only scope it holds anything in ("" = cluster-wide). */
+  scope?: string;
+  edges?: Edge[];
+  rules: Map<string, PolicyRule[]>;
+  permissions: Map<string, CoverIndex>;
+  admin?: boolean;
+  scopes?: string[];
+}
+
+type Node = GraphNode;
+
+export interface Edge {
+  kind: StepKind;
+  action: (to: Node) => string;
+  grants: Grant[];
+  /** The nodes it leads to; absent for a pool: */
+  to?: Node[];
+  /** every service account worth becoming in this namespace ("" = in every namespace). */
+  pool?: string;
+}
+
+const CERTS = 'certificates.k8s.io';
+const ADMISSION = 'admissionregistration.k8s.io';
+const WORKLOADS: Array<[string, string]> = [
+  ['', 'pods'],
+  ['', 'replicationcontrollers'],
+  ['apps', 'deployments'],
+  ['apps', 'replicasets'],
+  ['apps', 'statefulsets'],
+  ['apps', 'daemonsets'],
+  ['batch', 'jobs'],
+  ['batch', 'cronjobs'],
+];
+/** Signers whose certificates authenticate to the API server as any user and group (the API server also asks "<domain>/*"). */
+const CLIENT_SIGNERS = ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/*'];
+const TOKEN_SECRET = 'kubernetes.io/service-account-token';
+const TOKEN_SA_ANNOTATION = 'kubernetes.io/service-account.name';
+
+const where = (ns: string): string => (ns ? `in namespace ${ns}` : 'in every namespace');
+const resourceLabel = (group: string, resource: string): string => (group ? `${resource}.${group}` : resource);
+
+/** The escalation graph of a workspace: nodes and their edges are made on demand and shared by every search. */
+export class EscalationGraph {
+  private readonly ev: RbacEvaluator;
+  private readonly nodes = new Map<string, Node>();
+  /** Namespace → service accounts worth becoming there: those bindings name, and `default` when a group of service accounts is granted something. */
+  private readonly accounts = new Map<string, Set<string>>();
+  /** "u:NAME" / "g:GROUP" → namespaces where a RoleBinding names it: where to ask its namespaced questions. */
+  private readonly namespacesBySubject = new Map<string, Set<string>>();
+  private readonly users = new Set<string>();
+  private readonly groups = new Set<string>();
+  private readonly tokenSecrets = new Map<string, Array<{ secret: string; account: string }>>();
+  private readonly podAccounts: Array<{ namespace: string; name: string; everyNode: boolean }> = [];
+  /** A ClusterRole holding every permission (cluster-admin when present): binding it is the most one can bind. */
+  private readonly fullRole?: ClusterRole;
+  readonly clusterAdmin: Node;
+  readonly admission: Node;
+  /** Per hop limit: each node's next step on its shortest way to cluster-admin. */
+  private readonly admin = new Map<number, Map<Node, { edge: Edge; to: Node }>>();
+  private readonly pools = new Map<string, Node[]>();
+  /** Names of the Roles of each namespace. */
+  private readonly roleNames = new Map<string, string[]>();
+
+  constructor(private readonly ws: Workspace) {
+    this.ev = ws.evaluator;
+    const p = this.ev.policy;
+    const add = <K, V>(m: Map<K, Set<V>>, k: K, v: V) => void (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
+    let serviceAccountGroups = false;
+    for (const b of [...p.clusterRoleBindings, ...p.roleBindings]) {
+      const ns = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '';
+      for (const s of b.subjects) {
+        if (s.kind === 'ServiceAccount' && (s.namespace || ns)) {
+          add(this.accounts, s.namespace || ns, s.name);
+          if (ns) add(this.namespacesBySubject, `u:${serviceAccountUser(s.namespace || ns, s.name).name}`, ns);
+        } else if (s.kind === 'User') {
+          this.users.add(s.name);
+          if (ns) add(this.namespacesBySubject, `u:${s.name}`, ns);
+        } else if (s.kind === 'Group') {
+          this.groups.add(s.name);
+          // The default policy grants every service account only discovery: not worth a target per namespace.
+          if (s.name === ALL_SERVICE_ACCOUNTS && b.source?.origin !== 'default-policy') serviceAccountGroups = true;
+          else if (s.name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`))
+            add(this.accounts, s.name.slice(ALL_SERVICE_ACCOUNTS.length + 1), 'default');
+          if (ns) add(this.namespacesBySubject, `g:${s.name}`, ns);
+        }
+      }
+    }
+    if (serviceAccountGroups) {
+      const namespaces = [
+        ...this.ev.bindingNamespaces(),
+        ...p.serviceAccounts.map((a) => a.metadata.namespace ?? ''),
+        ...ws.workloads.map((w) => w.namespace),
+      ];
+      for (const f of ws.files) for (const m of f.manifests) if (m.kind === 'Namespace') namespaces.push(m.name);
+      for (const ns of namespaces) if (ns) add(this.accounts, ns, 'default');
+    }
+    for (const f of ws.files) {
+      for (const m of f.manifests) {
+        if (m.kind !== 'Secret' || m.value.type !== TOKEN_SECRET) continue;
+        const meta = m.value.metadata as { annotations?: Record<string, unknown> } | undefined;
+        const account = meta?.annotations?.[TOKEN_SA_ANNOTATION];
+        if (typeof account !== 'string' || !account) continue;
+        const ns = m.namespace || 'default';
+        const list = this.tokenSecrets.get(ns) ?? this.tokenSecrets.set(ns, []).get(ns)!;
+        list.push({ secret: m.name, account });
+      }
+    }
+    for (const r of p.roles) {
+      const ns = r.metadata.namespace ?? '';
+      (this.roleNames.get(ns) ?? this.roleNames.set(ns, []).get(ns)!).push(r.metadata.name);
+    }
+    for (const w of ws.workloads)
+      this.podAccounts.push({ namespace: w.namespace, name: serviceAccountOf(w), everyNode: w.kind === 'DaemonSet' });
+    const admin = this.ev.clusterRole('cluster-admin');
+    this.fullRole =
+      admin && coversAll(admin.rules)
+        ? admin
+        : p.clusterRoles.map((c) => this.ev.clusterRole(c.metadata.name)!).find((c) => coversAll(c.rules));
+    const nobody: UserInfo = { name: '', groups: [] };
+    this.clusterAdmin = this.terminal({ key: 'cluster-admin', kind: 'ClusterAdmin', label: 'cluster-admin (every permission)' }, nobody);
+    this.admission = this.terminal(
+      { key: 'admission', kind: 'Admission', label: 'admission control (intercept or change any object written)' },
+      nobody,
+    );
+  }
+
+  private terminal(ref: NodeRef, user: UserInfo): Node {
+    const n: Node = { ref, user, ev: this.ev, rules: new Map(), permissions: new Map(), edges: [] };
+    this.nodes.set(ref.key, n);
+    return n;
+  }
+
+  private node(key: string, make: () => Omit<Node, 'rules' | 'permissions'>): Node {
+    let n = this.nodes.get(key);
+    if (!n) this.nodes.set(key, (n = { ...make(), rules: new Map(), permissions: new Map() }));
+    return n;
+  }
+
+  user(name: string): Node {
+    return this.node(`User:${name}`, () => ({
+      ref: { key: `User:${name}`, kind: 'User', label: `User ${name}` },
+      user: impersonatedUser({ user: name }),
+      ev: this.ev,
+    }));
+  }
+
+  /** Any member of a group: holds what the group (and every authenticated user) is granted. */
+  group(name: string): Node {
+    const groups = name === UNAUTHENTICATED || name === AUTHENTICATED ? [name] : [name, AUTHENTICATED];
+    return this.node(`Group:${name}`, () => ({
+      ref: { key: `Group:${name}`, kind: 'Group', label: `Group ${name}` },
+      user: { name: `(a member of ${name})`, groups },
+      ev: this.ev,
+    }));
+  }
+
+  serviceAccount(namespace: string, name: string): Node {
+    const key = `ServiceAccount:${namespace}/${name}`;
+    return this.node(key, () => ({
+      ref: { key, kind: 'ServiceAccount', label: `ServiceAccount ${namespace}/${name}` },
+      user: serviceAccountUser(namespace, name),
+      ev: this.ev,
+    }));
+  }
+
+  /** Whoever holds `role` in `scope` through a binding made in the step before (its own small policy, evaluated alike). */
+  private roleGrant(scope: string, role: Role | ClusterRole, label: string): Node {
+    const key = `RoleGrant:${scope}/${role.kind}/${role.metadata.name}`;
+    return this.node(key, () => {
+      const user: UserInfo = { name: `(holder of ${role.kind} ${role.metadata.name})`, groups: [] };
+      const subjects = [{ kind: 'User', apiGroup: RBAC_GROUP, name: user.name }];
+      const roleRef = { apiGroup: RBAC_GROUP, kind: role.kind, name: role.metadata.name };
+      const metadata = { name: '(the binding made in the step before)', ...(scope ? { namespace: scope } : {}) };
+      const binding = scope
+        ? { kind: 'RoleBinding' as const, metadata, subjects, roleRef }
+        : { kind: 'ClusterRoleBinding' as const, metadata, subjects, roleRef };
+      const ev = new RbacEvaluator(
+        {
+          roles: role.kind === 'Role' ? [role] : [],
+          clusterRoles: role.kind === 'ClusterRole' ? [role] : [],
+          roleBindings: binding.kind === 'RoleBinding' ? [binding] : [],
+          clusterRoleBindings: binding.kind === 'ClusterRoleBinding' ? [binding] : [],
+          serviceAccounts: [],
+        },
+        { aggregate: false },
+      );
+      return { ref: { key, kind: 'RoleGrant', label }, user, ev, scope };
+    });
+  }
+
+  /** Every subject the bindings name (system:masters aside), as nodes to start from. */
+  subjects(): Node[] {
+    const out: Node[] = [];
+    for (const u of [...this.users].sort()) out.push(this.user(u));
+    for (const g of [...this.groups].sort()) if (g !== MASTERS) out.push(this.group(g));
+    for (const ns of [...this.accounts.keys()].sort())
+      for (const name of [...this.accounts.get(ns)!].sort()) out.push(this.serviceAccount(ns, name));
+    return out;
+  }
+
+  rulesOf(n: Node, namespace: string): PolicyRule[] {
+    let r = n.rules.get(namespace);
+    if (!r) n.rules.set(namespace, (r = n.ev.rulesFor(n.user, namespace).rules.map((s) => s.rule)));
+    return r;
+  }
+
+  isClusterAdmin(n: Node): boolean {
+    if (n.ref.kind === 'ClusterAdmin') return true;
+    if (n.ref.kind === 'Admission') return false;
+    if (n.admin === undefined)
+      n.admin = n.user.groups.includes(MASTERS) || (n.scope !== '' && n.scope !== undefined ? false : coversAll(this.rulesOf(n, '')));
+    return n.admin;
+  }
+
+  /** Scopes where the node holds something: cluster-wide and the namespaces of its RoleBindings. */
+  scopesOf(n: Node): string[] {
+    if (n.scopes) return n.scopes;
+    if (n.scope !== undefined) return (n.scopes = [n.scope]);
+    const out = new Set<string>();
+    for (const key of [`u:${n.user.name}`, ...n.user.groups.map((g) => `g:${g}`)])
+      for (const ns of this.namespacesBySubject.get(key) ?? []) out.add(ns);
+    return (n.scopes = ['', ...[...out].sort()]);
+  }
+
+  /** Whether `t` holds a permission `root` lacks, in any scope where `t` holds something (Covers, spec §6.3); capabilities are gains to all but cluster-admins. */
+  gains(root: Node, t: Node): boolean {
+    if (t.ref.kind === 'ClusterAdmin') return !this.isClusterAdmin(root);
+    if (t.ref.kind === 'Admission') return !this.isClusterAdmin(root);
+    // Where the root has no RoleBinding, it holds its cluster-wide rules only.
+    const own = this.scopesOf(root);
+    return this.scopesOf(t).some((s) => !this.permissions(root, own.includes(s) ? s : '').holds(this.permissions(t, s)));
+  }
+
+  private permissions(n: Node, namespace: string): CoverIndex {
+    let p = n.permissions.get(namespace);
+    if (!p) n.permissions.set(namespace, (p = new CoverIndex(this.rulesOf(n, namespace))));
+    return p;
+  }
+
+  private grant(n: Node, verb: string, group: string, resource: string, sub: string, namespace: string, name = ''): Grant | undefined {
+    const d = n.ev.authorize(n.user, { resourceRequest: true, verb, apiGroup: group, resource, subresource: sub, namespace, name });
+    if (!d.allowed) return undefined;
+    const what = `${verb} ${resourceLabel(group, sub ? `${resource}/${sub}` : resource)}${name ? ` ${JSON.stringify(name)}` : ''} ${namespace ? `in namespace ${namespace}` : resourceScope(resource)}`;
+    return grantOf(this.ws, what, d, n.scope !== undefined);
+  }
+
+  /**
+   * Which names the node's rules in `namespace` could allow the request on: "any" when a matching
+   * rule has no resourceNames, else the names listed (none: no rule matches). The request itself
+   * is then asked of the evaluator, name by name.
+   */
+  private names(n: Node, namespace: string, verb: string, group: string, resource: string, sub = ''): 'any' | string[] {
+    const combined = sub ? `${resource}/${sub}` : resource;
+    const out = new Set<string>();
+    for (const r of this.rulesOf(n, namespace)) {
+      if (!verbMatches(r, verb) || !apiGroupMatches(r, group) || !resourceMatches(r, combined, sub)) continue;
+      if (!r.resourceNames?.length) return 'any';
+      for (const name of r.resourceNames) out.add(name);
+    }
+    return [...out];
+  }
+
+  private accountsIn(namespace: string): Node[] {
+    let list = this.pools.get(namespace);
+    if (!list) {
+      list = namespace
+        ? [...(this.accounts.get(namespace) ?? [])].map((a) => this.serviceAccount(namespace, a))
+        : [...this.accounts].flatMap(([ns, names]) => [...names].map((a) => this.serviceAccount(ns, a)));
+      this.pools.set(namespace, list);
+    }
+    return list;
+  }
+
+  /** The nodes an edge leads to: its own, or every service account worth becoming in a namespace (all: ""). */
+  private targets(e: Edge): Node[] {
+    return e.to ?? this.accountsIn(e.pool ?? '');
+  }
+
+  edgesOf(n: Node): Edge[] {
+    if (n.edges) return n.edges;
+    const out: Edge[] = [];
+    const scopes = this.scopesOf(n);
+    const clusterWide = new Set<StepKind>();
+    for (const ns of scopes) {
+      this.workloadEdges(n, ns, out, clusterWide);
+      this.secretEdges(n, ns, out, clusterWide);
+      this.accountEdges(n, ns, out, clusterWide, 'token-request', 'create', 'serviceaccounts', 'token');
+      this.accountEdges(n, ns, out, clusterWide, 'impersonate', 'impersonate', 'serviceaccounts', '');
+      this.bindEdges(n, ns, out);
+      this.escalateEdges(n, ns, out);
+    }
+    if (scopes.includes('')) {
+      this.impersonateEdges(n, out);
+      this.nodesProxyEdges(n, out);
+      this.csrEdges(n, out);
+      this.admissionEdges(n, out);
+    }
+    n.edges = out;
+    return out;
+  }
+
+  private workloadEdges(n: Node, ns: string, out: Edge[], clusterWide: Set<StepKind>): void {
+    if ((ns && clusterWide.has('workload-create')) || !(ns ? this.accounts.has(ns) : this.accounts.size)) return;
+    for (const [group, resource] of WORKLOADS) {
+      // Creating is never restricted by name (the request names none).
+      const g = this.names(n, ns, 'create', group, resource) === 'any' ? this.grant(n, 'create', group, resource, '', ns) : undefined;
+      if (!g) continue;
+      if (!ns) clusterWide.add('workload-create');
+      out.push({
+        kind: 'workload-create',
+        action: (to) => `create ${resourceLabel(group, resource)} ${where(ns)}, with pods that run as ${to.ref.label}`,
+        grants: [g],
+        pool: ns,
+      });
+      return;
+    }
+  }
+
+  private secretEdges(n: Node, ns: string, out: Edge[], clusterWide: Set<StepKind>): void {
+    if ((ns && clusterWide.has('secrets-read')) || !(ns ? this.tokenSecrets.has(ns) : this.tokenSecrets.size)) return;
+    const reads = ['list', 'watch', 'get'].map((v) => this.names(n, ns, v, '', 'secrets'));
+    if (reads.every((r) => r !== 'any' && r.length === 0)) return;
+    const all =
+      (reads[0] === 'any' && this.grant(n, 'list', '', 'secrets', '', ns)) ||
+      (reads[1] === 'any' && this.grant(n, 'watch', '', 'secrets', '', ns)) ||
+      undefined;
+    if (all && !ns) clusterWide.add('secrets-read');
+    const secrets = ns
+      ? (this.tokenSecrets.get(ns) ?? []).map((s) => ({ ...s, ns }))
+      : [...this.tokenSecrets].flatMap(([sns, l]) => l.map((s) => ({ ...s, ns: sns })));
+    for (const s of secrets) {
+      const get = reads[2];
+      const g = all ?? (get === 'any' || get.includes(s.secret) ? this.grant(n, 'get', '', 'secrets', '', s.ns, s.secret) : undefined);
+      if (!g) continue;
+      out.push({
+        kind: 'secrets-read',
+        action: (to) => `read Secret ${s.ns}/${s.secret}, the token of ${to.ref.label}`,
+        grants: [g],
+        to: [this.serviceAccount(s.ns, s.account)],
+      });
+    }
+  }
+
+  /** A token for a service account (TokenRequest), or impersonating it: asked in its namespace, by its name. */
+  private accountEdges(
+    n: Node,
+    ns: string,
+    out: Edge[],
+    clusterWide: Set<StepKind>,
+    kind: StepKind,
+    verb: string,
+    resource: string,
+    sub: string,
+  ): void {
+    if (ns && clusterWide.has(kind)) return;
+    const names = this.names(n, ns, verb, '', resource, sub);
+    if (names !== 'any' && names.length === 0) return;
+    const action = (to: Node) => (kind === 'impersonate' ? `impersonate ${to.ref.label}` : `request a token for ${to.ref.label}`);
+    const any = names === 'any' ? this.grant(n, verb, '', resource, sub, ns) : undefined;
+    if (any) {
+      if (!ns) clusterWide.add(kind);
+      out.push({ kind, action, grants: [any], pool: ns });
+      return;
+    }
+    for (const t of this.accountsIn(ns)) {
+      const [, , tns, name] = t.user.name.split(':');
+      const g = names !== 'any' && !names.includes(name) ? undefined : this.grant(n, verb, '', resource, sub, tns, name);
+      if (g) out.push({ kind, action, grants: [g], to: [t] });
+    }
+  }
+
+  /** Create a binding to a role one does not hold: the bind verb on that role (spec §6.2). */
+  private bindEdges(n: Node, ns: string, out: Edge[]): void {
+    const bindsClusterRoles = this.names(n, ns, 'bind', RBAC_GROUP, 'clusterroles');
+    const bindsRoles = ns ? this.names(n, ns, 'bind', RBAC_GROUP, 'roles') : [];
+    if (bindsClusterRoles !== 'any' && !bindsClusterRoles.length && bindsRoles !== 'any' && !bindsRoles.length) return;
+    const write = this.grant(n, 'create', RBAC_GROUP, ns ? 'rolebindings' : 'clusterrolebindings', '', ns);
+    if (!write) return;
+    const own = this.rulesOf(n, ns);
+    const edge = (role: Role | ClusterRole): boolean => {
+      if (holdsAll(own, role.rules)) return false; // nothing to gain
+      const bind = this.grant(n, 'bind', RBAC_GROUP, role.kind === 'Role' ? 'roles' : 'clusterroles', '', ns, role.metadata.name);
+      if (!bind) return false;
+      const target =
+        !ns && coversAll(role.rules)
+          ? this.clusterAdmin
+          : this.roleGrant(ns, role, `${role.kind} ${role.metadata.name} ${ns ? `in namespace ${ns}` : 'cluster-wide'}`);
+      out.push({
+        kind: 'rbac-bind',
+        action: () =>
+          `create a ${ns ? `RoleBinding in namespace ${ns}` : 'ClusterRoleBinding'} to ${role.kind} ${role.metadata.name} for itself`,
+        grants: [write, bind],
+        to: [target],
+      });
+      return true;
+    };
+    // Binding the role that holds every permission holds all the others; holding it already, nothing is left to gain.
+    if (this.fullRole && (holdsAll(own, this.fullRole.rules) || (bindsClusterRoles === 'any' && edge(this.fullRole)))) return;
+    const clusterRoles = bindsClusterRoles === 'any' ? this.ev.policy.clusterRoles.map((c) => c.metadata.name) : bindsClusterRoles;
+    for (const name of clusterRoles) {
+      const role = this.ev.clusterRole(name);
+      if (role) edge(role);
+    }
+    for (const name of bindsRoles === 'any' ? (this.roleNames.get(ns) ?? []) : bindsRoles) {
+      const role = this.ev.role(ns, name);
+      if (role) edge(role);
+    }
+  }
+
+  /** Rewrite a role one is already bound to with any permission: escalate and update on it (spec §6.1). */
+  private escalateEdges(n: Node, ns: string, out: Edge[]): void {
+    const onRoles = ns ? this.names(n, ns, 'escalate', RBAC_GROUP, 'roles') : [];
+    const onClusterRoles = this.names(n, ns, 'escalate', RBAC_GROUP, 'clusterroles');
+    if (onRoles !== 'any' && !onRoles.length && onClusterRoles !== 'any' && !onClusterRoles.length) return;
+    const seen = new Set<Role | ClusterRole>();
+    for (const { source } of n.ev.rulesFor(n.user, ns).rules) {
+      const role = source.role;
+      // In a namespace, only the roles its RoleBindings grant there; aggregated roles are rewritten by their controller.
+      if (seen.has(role) || (ns && source.binding.kind !== 'RoleBinding') || (role.kind === 'ClusterRole' && role.aggregationRule))
+        continue;
+      seen.add(role);
+      const [resource, reqNs] = role.kind === 'Role' ? ['roles', ns] : ['clusterroles', ''];
+      const escalate = this.grant(n, 'escalate', RBAC_GROUP, resource, '', reqNs, role.metadata.name);
+      const update =
+        escalate &&
+        (this.grant(n, 'update', RBAC_GROUP, resource, '', reqNs, role.metadata.name) ??
+          this.grant(n, 'patch', RBAC_GROUP, resource, '', reqNs, role.metadata.name));
+      if (!escalate || !update) continue;
+      const target = ns ? this.roleGrant(ns, EVERY_PERMISSION, `every permission in namespace ${ns}`) : this.clusterAdmin;
+      out.push({
+        kind: 'rbac-escalate',
+        action: () => `add every permission to ${role.kind} ${role.metadata.name}, which ${describeHolder(source.binding)} grants it`,
+        grants: [escalate, update],
+        to: [target],
+      });
+    }
+  }
+
+  private impersonateEdges(n: Node, out: Edge[]): void {
+    const users = this.names(n, '', 'impersonate', '', 'users');
+    if (users !== 'any' && !users.length) return; // Impersonate-Group needs Impersonate-User too
+    const userGrants = [...this.users].flatMap((u) => {
+      const g = users === 'any' || users.includes(u) ? this.grant(n, 'impersonate', '', 'users', '', '', u) : undefined;
+      return g ? [{ u, g }] : [];
+    });
+    for (const { u, g } of userGrants)
+      out.push({ kind: 'impersonate', action: (to) => `impersonate ${to.ref.label}`, grants: [g], to: [this.user(u)] });
+    const asUser = (users === 'any' && this.grant(n, 'impersonate', '', 'users', '', '')) || userGrants[0]?.g;
+    const groups = this.names(n, '', 'impersonate', '', 'groups');
+    if (!asUser || (groups !== 'any' && !groups.length)) return;
+    for (const group of [MASTERS, ...this.groups]) {
+      const g = groups === 'any' || groups.includes(group) ? this.grant(n, 'impersonate', '', 'groups', '', '', group) : undefined;
+      if (!g) continue;
+      out.push({
+        kind: 'impersonate',
+        action: () => `impersonate a user in Group ${group}`,
+        grants: [asUser, g],
+        to: [group === MASTERS ? this.clusterAdmin : this.group(group)],
+      });
+    }
+  }
+
+  /** nodes/proxy reaches the kubelet API: exec in any pod of the node, so any service account with a pod there. */
+  private nodesProxyEdges(n: Node, out: Edge[]): void {
+    const verbs = ['get', 'create'];
+    const names = verbs.map((v) => this.names(n, '', v, '', 'nodes', 'proxy'));
+    const any = verbs.map((v, i) => (names[i] === 'any' ? this.grant(n, v, '', 'nodes', 'proxy', '') : undefined)).find((g) => g);
+    // Named nodes only: which pods run there is unknown, but a DaemonSet's pods run on every node.
+    const grant =
+      any ??
+      verbs
+        .flatMap((v, i) => (names[i] === 'any' ? [] : names[i].map((name) => this.grant(n, v, '', 'nodes', 'proxy', '', name))))
+        .find((g) => g);
+    if (!grant) return;
+    const seen = new Set<string>();
+    const targets = this.podAccounts
+      .filter((p) => (any || p.everyNode) && !seen.has(`${p.namespace}/${p.name}`) && seen.add(`${p.namespace}/${p.name}`))
+      .map((p) => this.serviceAccount(p.namespace, p.name));
+    if (targets.length)
+      out.push({
+        kind: 'nodes-proxy',
+        action: (to) => `exec through the kubelet API (nodes/proxy) into a pod that runs as ${to.ref.label}`,
+        grants: [grant],
+        to: targets,
+      });
+  }
+
+  /** Approve a CSR for the kube-apiserver-client signer: a client certificate for any user and group, system:masters too. */
+  private csrEdges(n: Node, out: Edge[]): void {
+    const approves = this.names(n, '', 'approve', CERTS, 'signers');
+    if (approves !== 'any' && !approves.some((s) => CLIENT_SIGNERS.includes(s))) return;
+    const create = this.grant(n, 'create', CERTS, 'certificatesigningrequests', '', '');
+    const approval = create && this.grant(n, 'update', CERTS, 'certificatesigningrequests', 'approval', '');
+    const signer = approval && CLIENT_SIGNERS.map((s) => this.grant(n, 'approve', CERTS, 'signers', '', '', s)).find((g) => g);
+    if (!create || !approval || !signer) return;
+    out.push({
+      kind: 'csr-approve',
+      action: () => 'create and approve a CertificateSigningRequest for a client certificate in Group system:masters',
+      grants: [create, approval, signer],
+      to: [this.clusterAdmin],
+    });
+  }
+
+  private admissionEdges(n: Node, out: Edge[]): void {
+    for (const resource of ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations']) {
+      for (const verb of ['create', 'update', 'patch']) {
+        const g = this.names(n, '', verb, ADMISSION, resource) === 'any' ? this.grant(n, verb, ADMISSION, resource, '', '') : undefined;
+        if (!g) continue;
+        out.push({
+          kind: 'admission-write',
+          action: () => `${verb} ${resource}.${ADMISSION}: a webhook that sees or changes every object written`,
+          grants: [g],
+          to: [this.admission],
+        });
+        return;
+      }
+    }
+  }
+
+  /**
+   * The shortest way to cluster-admin of every node, within `hops` steps: one breadth-first search
+   * backwards from cluster-admin over the edges of every node, so each subject's path is read off.
+   */
+  private towardsAdmin(hops: number): Map<Node, { edge: Edge; to: Node }> {
+    const cached = this.admin.get(hops);
+    if (cached) return cached;
+    const all: Node[] = [...this.subjects(), ...this.accountsIn('')];
+    const seen = new Set(all);
+    const back = new Map<Node | string, Array<{ from: Node; edge: Edge }>>();
+    const link = (k: Node | string, from: Node, edge: Edge) => void (back.get(k) ?? back.set(k, []).get(k)!).push({ from, edge });
+    for (let i = 0; i < all.length; i++) {
+      for (const edge of this.edgesOf(all[i])) {
+        if (edge.pool !== undefined) link(`pool:${edge.pool}`, all[i], edge);
+        for (const t of edge.to ?? []) {
+          link(t, all[i], edge);
+          if (!seen.has(t)) {
+            all.push(t);
+            seen.add(t);
+          }
+        }
+      }
+    }
+    const next = new Map<Node, { edge: Edge; to: Node }>();
+    const done = new Set<Node>([this.clusterAdmin, ...all.filter((n) => this.isClusterAdmin(n))]);
+    let frontier = [...done];
+    for (let d = 0; d < hops && frontier.length; d++) {
+      const found: Node[] = [];
+      for (const x of frontier) {
+        const ns = x.ref.kind === 'ServiceAccount' ? x.user.name.split(':')[2] : undefined;
+        const froms = [...(back.get(x) ?? []), ...(ns ? [...(back.get(`pool:${ns}`) ?? []), ...(back.get('pool:') ?? [])] : [])];
+        for (const { from, edge } of froms) {
+          if (done.has(from)) continue;
+          done.add(from);
+          next.set(from, { edge, to: x });
+          found.push(from);
+        }
+      }
+      frontier = found;
+    }
+    this.admin.set(hops, next);
+    return next;
+  }
+
+  /**
+   * What `root` can gain within `hops` steps. With a way to cluster-admin, that shortest path alone
+   * (cluster-admin holds all the rest); otherwise the shortest path to each node that holds more,
+   * breadth-first, at most MAX_TARGETS of them.
+   */
+  search(root: Node, hops = DEFAULT_HOPS): SubjectEscalation {
+    if (this.isClusterAdmin(root)) return { subject: root.ref, alreadyClusterAdmin: true, paths: [] };
+    const next = this.towardsAdmin(hops);
+    if (next.has(root)) {
+      const steps: Step[] = [];
+      for (let cur = root, hop = next.get(cur); hop; cur = hop.to, hop = next.get(cur))
+        steps.push({ kind: hop.edge.kind, action: hop.edge.action(hop.to), grants: hop.edge.grants, to: hop.to.ref });
+      return {
+        subject: root.ref,
+        alreadyClusterAdmin: false,
+        paths: [{ from: root.ref, steps, target: steps[steps.length - 1].to, clusterAdmin: true }],
+      };
+    }
+    const parent = new Map<Node, { from: Node; edge: Edge }>();
+    const visited = new Set<Node>([root]);
+    const reached: Node[] = [];
+    let truncated = false;
+    let frontier = [root];
+    for (let depth = 0; depth < hops && frontier.length && !truncated; depth++) {
+      const found: Node[] = [];
+      for (const n of frontier) {
+        for (const edge of this.edgesOf(n)) {
+          for (const t of this.targets(edge)) {
+            if (visited.has(t)) continue;
+            visited.add(t);
+            if (visited.size >= MAX_VISITS) truncated = true;
+            if (truncated) break;
+            // A node holding nothing more than the root leads nowhere the root cannot go; nor does a role
+            // holding nothing more than the role it is bound by.
+            if (!this.gains(root, t) || (n.scope !== undefined && t.scope !== undefined && !this.gains(n, t))) continue;
+            parent.set(t, { from: n, edge });
+            reached.push(t);
+            if (t.ref.kind !== 'Admission') found.push(t);
+            truncated = reached.length >= MAX_TARGETS || visited.size >= MAX_VISITS;
+            if (truncated) break;
+          }
+          if (truncated) break;
+        }
+        if (truncated) break;
+      }
+      frontier = found;
+    }
+    const paths = reached.map((t) => {
+      const steps: Step[] = [];
+      for (let cur = t; cur !== root;) {
+        const { from, edge } = parent.get(cur)!;
+        steps.unshift({ kind: edge.kind, action: edge.action(cur), grants: edge.grants, to: cur.ref });
+        cur = from;
+      }
+      return { from: root.ref, steps, target: t.ref, clusterAdmin: false };
+    });
+    return { subject: root.ref, alreadyClusterAdmin: false, paths, ...(truncated ? { truncated } : {}) };
+  }
+}
+
+/** What a rewritten role can hold: every permission (what escalate allows writing). */
+const EVERY_PERMISSION: ClusterRole = { kind: 'ClusterRole', metadata: { name: '(every permission)' }, rules: FULL_AUTHORITY };
+
+function describeHolder(b: Binding): string {
+  return b.kind === 'RoleBinding'
+    ? `RoleBinding ${b.metadata.namespace ?? ''}/${b.metadata.name}`
+    : `ClusterRoleBinding ${b.metadata.name}`;
+}
+
+const CLUSTER_SCOPED = new Set([
+  'users',
+  'groups',
+  'nodes',
+  'certificatesigningrequests',
+  'signers',
+  'clusterroles',
+  'clusterrolebindings',
+  'mutatingwebhookconfigurations',
+  'validatingwebhookconfigurations',
+]);
+
+function resourceScope(resource: string): string {
+  return CLUSTER_SCOPED.has(resource) ? 'at cluster scope' : 'in every namespace';
+}
+
+/** Every subject the bindings name, with its identity and the scopes where it holds something. */
+export function subjectNodes(ws: Workspace): Map<string, { label: string; user: UserInfo; scopes: string[] }> {
+  const g = new EscalationGraph(ws);
+  return new Map(g.subjects().map((n) => [n.ref.key, { label: n.ref.label, user: n.user, scopes: g.scopesOf(n) }]));
+}

@@ -1,0 +1,173 @@
+// kubeid audit and kubeid snapshot as users run them: the bundled dist/cli.js, its reports
+// (Markdown, JSON, SARIF, HTML), the baseline diff and the exit codes CI relies on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoPath, repoRoot } from '../helpers/repo';
+
+const DIR = 'test/fixtures/audit';
+const PATHS = `${DIR}/paths.yaml`;
+
+function kubeid(args: string[]) {
+  const r = spawnSync(process.execPath, [repoPath('dist/cli.js'), ...args], { cwd: repoRoot, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('markdown (the default): who can become cluster-admin, the paths with their grants, the summary on stderr; errors exit 1', () => {
+  const r = kubeid(['audit', '--from', PATHS]);
+  assert.equal(r.code, 1);
+  assert.equal(r.err, '8 errors, 1 warning, 4 infos (managed objects: 14 errors, 0 warnings, 0 infos)\n');
+  assert.ok(r.out.startsWith('# kubeid audit\n\n**What you own: 8 errors, 1 warning, 4 infos.**'));
+  assert.ok(
+    r.out.includes(
+      '| User mallory | 3 | create pods in namespace a, with pods that run as ServiceAccount a/a-runner → create a RoleBinding in namespace b',
+    ),
+  );
+  assert.ok(
+    r.out.includes(`   - create pods in namespace a: RoleBinding a/mallory-pods (${PATHS}:12) → Role a/pod-creator rule 0 (${PATHS}:8)`),
+  );
+  // What the default policy's controllers can do comes after, apart.
+  assert.ok(r.out.indexOf('## Escalation paths through managed objects') > r.out.indexOf('### User mallory'));
+});
+
+test('json: the whole report; --hops limits the search', () => {
+  const report = JSON.parse(kubeid(['audit', '--from', PATHS, '-o', 'json']).out);
+  assert.equal(report.kind, 'KubeidAudit');
+  assert.equal(report.hops, 3);
+  const mallory = report.clusterAdmins.find((c: { subject: { label: string } }) => c.subject.label === 'User mallory');
+  assert.deepEqual(
+    mallory.path.steps.map((s: { kind: string }) => s.kind),
+    ['workload-create', 'rbac-bind', 'secrets-read'],
+  );
+  const two = JSON.parse(kubeid(['audit', '--from', PATHS, '-o', 'json', '--hops', '2']).out);
+  assert.equal(two.hops, 2);
+  assert.ok(!two.clusterAdmins.some((c: { subject: { label: string } }) => c.subject.label === 'User mallory'));
+});
+
+test('--who-can-become cluster-admin answers that question alone', () => {
+  const r = kubeid(['audit', '--from', PATHS, '--who-can-become', 'cluster-admin', '-o', 'json']);
+  assert.equal(r.code, 0);
+  const owned = JSON.parse(r.out).filter((c: { managedBy?: string }) => !c.managedBy);
+  assert.deepEqual(
+    owned.map((c: { subject: { label: string }; hops: number }) => `${c.subject.label} ${c.hops}`),
+    [
+      'ServiceAccount b/b-deployer 0',
+      'ServiceAccount c/c-admin 0',
+      'ServiceAccount e/node-agent 1',
+      'User ci-bot 1',
+      'User oscar 1',
+      'ServiceAccount a/a-runner 2',
+      'User nina 2',
+      'User trent 2',
+      'User mallory 3',
+    ],
+  );
+  const md = kubeid(['audit', '--from', PATHS, '--who-can-become', 'cluster-admin']).out;
+  assert.ok(md.includes('## Who can become cluster-admin') && md.includes('| User trent | 2 |'));
+  assert.ok(!md.includes('## Escalation paths'));
+});
+
+test('sarif: SARIF 2.1.0, every result on a rule of the run, located at the object in the manifest', () => {
+  const log = JSON.parse(kubeid(['audit', '--from', PATHS, '-o', 'sarif']).out);
+  assert.equal(log.version, '2.1.0');
+  assert.match(log.$schema, /sarif-schema-2\.1\.0\.json$/);
+  const run = log.runs[0];
+  const ids = run.tool.driver.rules.map((r: { id: string }) => r.id);
+  assert.ok(ids.includes('escalation-cluster-admin') && ids.includes('redundant-binding'));
+  assert.ok(run.results.length > 0);
+  for (const r of run.results) {
+    assert.equal(ids[r.ruleIndex], r.ruleId);
+    assert.ok(['error', 'warning', 'note'].includes(r.level));
+    assert.ok(r.message.text.length > 0);
+  }
+  const mallory = run.results.find((r: { message: { text: string } }) => r.message.text.startsWith('User mallory'));
+  assert.deepEqual(mallory.locations[0].physicalLocation, {
+    artifactLocation: { uri: 'test/fixtures/audit/paths.yaml', uriBaseId: '%SRCROOT%' },
+    region: { startLine: 12 },
+  });
+  // The default policy's objects are in no file of the repository: no location.
+  const managed = run.results.find((r: { message: { text: string } }) => r.message.text.startsWith('ServiceAccount kube-system/'));
+  assert.deepEqual(managed.locations, []);
+});
+
+test('html: one self-contained page, hostile names escaped, the worst paths drawn', () => {
+  const r = kubeid(['audit', '--from', `${DIR}/hostile.yaml`, '-o', 'html']);
+  assert.equal(r.code, 1);
+  const html = r.out;
+  assert.ok(html.startsWith('<!DOCTYPE html>'));
+  assert.ok(!html.includes('<script'), 'no script element, the hostile name included');
+  assert.ok(!html.includes('onload="'), 'no attribute made of a name');
+  assert.ok(html.includes('User &lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(html.includes('User x&quot; onload=&quot;alert(2)'));
+  assert.ok(html.includes(`content="default-src 'none'; style-src 'unsafe-inline'"`));
+  // No resource from elsewhere: no src, href or link (the SVG namespace is a name, not a fetch).
+  assert.ok(!/\b(src|href)=|<link/i.test(html));
+  assert.equal((html.match(/<svg /g) ?? []).length, 2, 'both paths to cluster-admin drawn');
+  assert.ok(html.includes('<rect class="admin"'));
+});
+
+test('exit codes: --fail-on never and warning; no findings exit 0; bad usage exit 2', () => {
+  assert.equal(kubeid(['audit', '--from', PATHS, '--fail-on', 'never']).code, 0);
+  assert.equal(kubeid(['audit', '--from', `${DIR}/hygiene.yaml`]).code, 0, 'warnings only');
+  assert.equal(kubeid(['audit', '--from', `${DIR}/hygiene.yaml`, '--fail-on', 'warning']).code, 1);
+  assert.equal(kubeid(['audit', '--from', `${DIR}/managed.yaml`, '--fail-on', 'warning']).code, 0, 'managed objects never fail the run');
+  const none = kubeid(['audit']);
+  assert.deepEqual(
+    [none.code, none.err],
+    [2, 'error: --from PATH is required: asking a live cluster (the current kube context) is not available yet\n'],
+  );
+  assert.equal(kubeid(['audit', '--from', PATHS, '--hops', '0']).code, 2);
+  assert.equal(kubeid(['audit', '--from', PATHS, '-o', 'yaml']).code, 2);
+  assert.equal(kubeid(['audit', '--from', PATHS, '--fail-on', 'sometimes']).code, 2);
+  assert.equal(kubeid(['audit', '--from', PATHS, '--who-can-become', 'root']).code, 2);
+});
+
+test('snapshot, then audit --baseline: per subject, the effective permissions gained and lost', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeid-audit-'));
+  const base = join(dir, 'base.json');
+  const s = kubeid(['snapshot', '--from', `${DIR}/creep/before.yaml`, '-o', base]);
+  assert.deepEqual([s.code, s.err], [0, `kubeid: 5 objects saved to ${base}\n`]);
+  const snapshot = JSON.parse(readFileSync(base, 'utf8'));
+  assert.deepEqual(
+    [snapshot.kind, snapshot.version, snapshot.defaults, snapshot.source.from],
+    ['KubeidSnapshot', 1, true, [`${DIR}/creep/before.yaml`]],
+  );
+
+  const r = kubeid(['audit', '--from', `${DIR}/creep/after.yaml`, '--baseline', base, '-o', 'json']);
+  assert.equal(r.code, 0, 'gains are warnings');
+  const report = JSON.parse(r.out);
+  assert.deepEqual(
+    report.changes.map((c: { subject: string; namespace: string; gained: string[][] }) => [c.subject, c.namespace, c.gained]),
+    [
+      ['User jane', 'x', [['secrets', '[]', '[]', '[get]']]],
+      ['User kim', '', []],
+      ['User lee', 'x', [['configmaps', '[]', '[]', '[*]']]],
+    ],
+  );
+  assert.ok(
+    report.findings.some(
+      (f: { rule: string; message: string }) =>
+        f.rule === 'permissions-gained' && f.message === 'User jane gained in namespace x: get secrets.',
+    ),
+  );
+  const md = kubeid(['audit', '--from', `${DIR}/creep/after.yaml`, '--baseline', base]).out;
+  assert.ok(
+    md.includes(
+      '## Permissions changed since the baseline\n\n### User jane — namespace x\n\nGained:\n\n| Resources | Non-Resource URLs | Resource Names | Verbs |\n|---|---|---|---|\n| secrets | \\[\\] | \\[\\] | \\[get\\] |',
+    ),
+  );
+
+  const notSnapshot = join(dir, 'x.json');
+  writeFileSync(notSnapshot, '{"kind":"List"}');
+  const bad = kubeid(['audit', '--from', `${DIR}/creep/after.yaml`, '--baseline', notSnapshot]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^error: .*x\.json: not a kubeid snapshot/);
+  assert.equal(
+    kubeid(['audit', '--from', PATHS, '--baseline', join(dir, 'missing.json')]).err,
+    `error: cannot read the baseline ${join(dir, 'missing.json')}: ENOENT\n`,
+  );
+  assert.equal(kubeid(['snapshot', '--from', PATHS]).code, 2, '-o is required');
+});
