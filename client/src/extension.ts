@@ -2,8 +2,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { serverStatusNotification, type ServerStatus } from '../../server/src/protocol';
-import { registerLensCommands } from './lens-commands';
+import {
+  serverStatusNotification,
+  workspaceTrustNotification,
+  type KubeidInitializationOptions,
+  type ServerStatus,
+} from '../../server/src/protocol';
+import { ClusterView, PICKED_CONTEXT } from './cluster';
+import { askIdentity, registerLensCommands } from './lens-commands';
+import { openMatrixPanel } from './matrix-panel';
 
 let client: LanguageClient | undefined;
 
@@ -20,6 +27,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'yaml' },
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}') },
+    // Cluster access (exec plugins included) happens in the server: it must know whether the workspace is trusted.
+    initializationOptions: {
+      trusted: vscode.workspace.isTrusted,
+      ...context.workspaceState.get<KubeidInitializationOptions>(PICKED_CONTEXT),
+    } satisfies KubeidInitializationOptions,
   };
 
   const status = vscode.window.createStatusBarItem('kubeid.status', vscode.StatusBarAlignment.Left, 10);
@@ -32,13 +44,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   let last: ServerStatus | undefined;
   client = new LanguageClient('kubeid', 'kubeid', serverOptions, clientOptions);
-  context.subscriptions.push(...registerLensCommands(client));
+  const cluster = new ClusterView(client, context.workspaceState);
+  const live = {
+    connected: () => cluster.connected(),
+    namespace: () => cluster.namespace(),
+    open: (a: Parameters<typeof openMatrixPanel>[2]) => openMatrixPanel(client!, context.extensionUri, a, askIdentity),
+  };
+  context.subscriptions.push(cluster, ...registerLensCommands(client, live));
   context.subscriptions.push(
     vscode.commands.registerCommand('kubeid.showServerStatus', () => {
       void vscode.window.showInformationMessage(describe(last));
     }),
   );
+  cluster.listen(); // before start: the first status may come right after initialization
   await client.start();
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(workspaceTrustNotification, { trusted: true })),
+  );
   context.subscriptions.push(
     client.onNotification(serverStatusNotification, (s) => {
       last = s;
