@@ -21,9 +21,20 @@ const common = {
 
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 
+// @kubernetes/client-node is large (15 MB bundled): the language server loads it from its own file on
+// first connection, so that starting the server does not parse it.
+const kubeClient = 'kube-client.js';
+const lazyKubeClient = {
+  name: 'lazy-kube-client',
+  setup(b) {
+    b.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: `./${kubeClient}`, external: true }));
+  },
+};
+
 await Promise.all([
   build({ ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  build({ ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  build({ ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [lazyKubeClient] }),
+  build({ ...node, entryPoints: ['@kubernetes/client-node'], outfile: `dist/${kubeClient}` }),
   build({
     ...node,
     entryPoints: ['server/src/cli/main.ts'],
@@ -37,6 +48,14 @@ await Promise.all([
     format: 'iife',
     entryPoints: ['webview/src/main.ts'],
     outfile: 'dist/webview.js',
+  }),
+  build({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: ['webview/src/matrix.ts'],
+    outfile: 'dist/matrix.js',
   }),
 ]);
 chmodSync('dist/cli.js', 0o755);

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const all = ['unit', 'property', 'cli', 'kubectl', 'server', 'webview', 'e2e', 'electron'];
+const all = ['unit', 'property', 'cli', 'kubectl', 'cluster', 'server', 'webview', 'e2e', 'electron'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : all;
 const dirs = wanted.map((w) => `out/test/${w}`).filter((d) => existsSync(d));
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...dirs], { stdio: 'inherit' });

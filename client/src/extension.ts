@@ -2,10 +2,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { serverStatusNotification, type ServerStatus } from '../../server/src/protocol';
-import { registerGraphPanel } from './graph-panel';
+import {
+  serverStatusNotification,
+  workspaceTrustNotification,
+  type KubeidInitializationOptions,
+  type ServerStatus,
+} from '../../server/src/protocol';
+import { ClusterView, PICKED_CONTEXT } from './cluster';
 import { registerAuditCommand } from './audit-panel';
-import { registerLensCommands } from './lens-commands';
+import { registerGraphPanel } from './graph-panel';
+import { askIdentity, registerLensCommands } from './lens-commands';
+import { openMatrixPanel } from './matrix-panel';
 
 let client: LanguageClient | undefined;
 
@@ -22,6 +29,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'yaml' },
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}') },
+    // Cluster access (exec plugins included) happens in the server: it must know whether the workspace is trusted.
+    initializationOptions: {
+      trusted: vscode.workspace.isTrusted,
+      ...context.workspaceState.get<KubeidInitializationOptions>(PICKED_CONTEXT),
+    } satisfies KubeidInitializationOptions,
   };
 
   const status = vscode.window.createStatusBarItem('kubeid.status', vscode.StatusBarAlignment.Left, 10);
@@ -34,7 +46,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   let last: ServerStatus | undefined;
   client = new LanguageClient('kubeid', 'kubeid', serverOptions, clientOptions);
-  context.subscriptions.push(...registerLensCommands(client));
+  const cluster = new ClusterView(client, context.workspaceState);
+  const live = {
+    connected: () => cluster.connected(),
+    namespace: () => cluster.namespace(),
+    open: (a: Parameters<typeof openMatrixPanel>[2]) => openMatrixPanel(client!, context.extensionUri, a, askIdentity),
+  };
+  context.subscriptions.push(cluster, ...registerLensCommands(client, live));
   context.subscriptions.push(...registerGraphPanel(context, client));
   context.subscriptions.push(...registerAuditCommand(client));
   context.subscriptions.push(
@@ -42,7 +60,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage(describe(last));
     }),
   );
+  cluster.listen(); // before start: the first status may come right after initialization
   await client.start();
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(workspaceTrustNotification, { trusted: true })),
+  );
   context.subscriptions.push(
     client.onNotification(serverStatusNotification, (s) => {
       last = s;

@@ -1,13 +1,27 @@
 // The commands behind the server's code lenses: show a role's references, a subject's effective
-// permissions (kubectl's `can-i --list` table), and an offline `can-i` for one request.
+// permissions (kubectl's `can-i --list` table), and `can-i` for one request: offline, or when
+// connected to a cluster the live access matrix of the subject.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Location, Position } from 'vscode-languageserver-protocol';
-import { canIRequest, effectivePermissionsRequest, type AccessSubject } from '../../server/src/protocol';
+import {
+  canIRequest,
+  effectivePermissionsRequest,
+  liveEffectivePermissionsRequest,
+  type AccessSubject,
+  type EffectivePermissionsResult,
+} from '../../server/src/protocol';
 
-interface AccessArgs {
+export interface AccessArgs {
   subject: AccessSubject;
   namespace: string;
+}
+
+/** The live cluster, when the extension has one: "Check Access As…" opens its access matrix. */
+export interface LiveAccess {
+  connected(): boolean;
+  namespace(): string | undefined;
+  open(a: AccessArgs): void;
 }
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'bind', 'escalate', 'impersonate', '*'];
@@ -28,7 +42,7 @@ const TARGETS: Array<{ label: string; resource: string; sub?: string }> = [
   { label: 'serviceaccounts/token', resource: 'serviceaccounts', sub: 'token' },
 ];
 
-export function registerLensCommands(client: LanguageClient): vscode.Disposable[] {
+export function registerLensCommands(client: LanguageClient, live?: LiveAccess): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('kubeid.showReferences', async (uri: string, position: Position, locations: Location[]) => {
       const p2c = client.protocol2CodeConverter;
@@ -39,11 +53,25 @@ export function registerLensCommands(client: LanguageClient): vscode.Disposable[
       const a = args ?? (await askIdentity());
       if (!a) return;
       const r = await client.sendRequest(effectivePermissionsRequest, a);
-      const warnings = r.warnings.map((w) => `# Warning: ${w}\n`).join('');
-      const content = `# Effective permissions of ${r.identity} in namespace ${r.namespace}, offline\n# ${r.command}\n${warnings}\n${r.table}`;
+      const text = (x: EffectivePermissionsResult, where: string) =>
+        `# Effective permissions of ${x.identity} in namespace ${x.namespace}, ${where}\n# ${x.command}\n${x.warnings.map((w) => `# Warning: ${w}\n`).join('')}\n${x.table}`;
+      let content = text(r, 'offline (the workspace manifests)');
+      if (live?.connected()) {
+        // The cluster's own answer next to the workspace's: a refusal (no impersonate permission) is shown, not thrown.
+        const cluster = await client.sendRequest(liveEffectivePermissionsRequest, a).then(
+          (x) => text(x, 'as the cluster answers'),
+          (e: Error) => `# As the cluster answers: ${e.message.replace(/\n/g, '\n# ')}\n`,
+        );
+        content = `${content}\n${cluster}`;
+      }
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content, language: 'plaintext' }), { preview: true });
     }),
     vscode.commands.registerCommand('kubeid.checkAccess', async (args?: AccessArgs) => {
+      if (live?.connected()) {
+        const target = args ?? (await askIdentity(live.namespace()));
+        if (target) live.open(target);
+        return;
+      }
       const a = args ?? (await askIdentity());
       const verb = a && (await vscode.window.showQuickPick(VERBS, { title: `Check access as ${a.subject.name}: verb` }));
       const target = a && verb && (await pickTarget(`Check access as ${a.subject.name}: ${verb} what?`));
@@ -80,11 +108,23 @@ function pickTarget(title: string): Promise<{ resource: string; sub?: string } |
   });
 }
 
-/** From the command palette: a username (or system:serviceaccount:NS:NAME) and a namespace. */
-async function askIdentity(): Promise<AccessArgs | undefined> {
-  const user = await vscode.window.showInputBox({ title: 'kubeid: user (or system:serviceaccount:NAMESPACE:NAME)' });
-  if (!user) return undefined;
-  const namespace = (await vscode.window.showInputBox({ title: 'kubeid: namespace', value: 'default' })) ?? 'default';
-  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(user);
-  return { subject: sa ? { kind: 'ServiceAccount', namespace: sa[1], name: sa[2] } : { kind: 'User', name: user }, namespace };
+/** From the command palette: a user, group or service account, its name, and a namespace. */
+export async function askIdentity(defaultNamespace = 'default'): Promise<AccessArgs | undefined> {
+  const kinds = [
+    { label: 'User', subjectKind: 'User' as const, detail: 'a username, or system:serviceaccount:NAMESPACE:NAME' },
+    { label: 'Group', subjectKind: 'Group' as const, detail: 'asked as a member of the group' },
+    { label: 'ServiceAccount', subjectKind: 'ServiceAccount' as const, detail: 'NAMESPACE/NAME, or NAME in the namespace asked next' },
+  ];
+  const kind = (await vscode.window.showQuickPick(kinds, { title: 'kubeid: check access as' }))?.subjectKind;
+  const name = kind && (await vscode.window.showInputBox({ title: `kubeid: ${kind} name`, ignoreFocusOut: true }))?.trim();
+  if (!kind || !name) return undefined;
+  const namespace = (await vscode.window.showInputBox({ title: 'kubeid: namespace', value: defaultNamespace }))?.trim();
+  if (!namespace) return undefined;
+  const sa = kind === 'User' ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name) : undefined;
+  if (sa) return { subject: { kind: 'ServiceAccount', namespace: sa[1], name: sa[2] }, namespace };
+  if (kind === 'ServiceAccount') {
+    const [ns, n] = name.includes('/') ? name.split('/', 2) : [namespace, name];
+    return { subject: { kind, namespace: ns, name: n }, namespace };
+  }
+  return { subject: { kind, name }, namespace };
 }

@@ -88,3 +88,134 @@ export interface AuditResult {
 
 /** Client → server: the audit of the workspace manifests (the "kubeid: Audit Access" command). */
 export const auditRequest = new RequestType<AuditParams, AuditResult, void>('kubeid/audit');
+// ---- Live cluster (issue 4): the language server holds the one connection; the extension asks it.
+
+/** Sent by the client in initializationOptions: whether the workspace is trusted, and the kube context/namespace last picked. */
+export interface KubeidInitializationOptions {
+  trusted?: boolean;
+  context?: string;
+  namespace?: string;
+}
+
+/** Client → server: the workspace became trusted (VS Code only grants trust while running). */
+export const workspaceTrustNotification = new NotificationType<{ trusted: boolean }>('kubeid/workspaceTrust');
+
+export interface ClusterStatus {
+  /** "off": no kubeconfig, or cluster access blocked (untrusted workspace); "partial": some kinds could not be read. */
+  state: 'off' | 'loading' | 'ready' | 'partial' | 'error';
+  context?: string;
+  /** The cluster's name and server URL (credentials removed). */
+  cluster?: { name: string; server: string };
+  namespace?: string;
+  /** The kubeconfig user of the context, and how it authenticates. */
+  user?: string;
+  auth?: string;
+  /** Objects read, by kind (ClusterRole, Pod ...). */
+  objects: Record<string, number>;
+  /** Kinds that could not be read, and why (no credentials in reasons). */
+  missing: Array<{ resource: string; reason: string }>;
+  /** In words: the error, what a partial snapshot lacks, or why cluster access is off. */
+  message?: string;
+}
+
+/** Server → client: the cluster connection changed (context, loading, loaded, partial, error, objects changed). */
+export const clusterStatusNotification = new NotificationType<ClusterStatus>('kubeid/clusterStatus');
+
+export interface KubeContext {
+  name: string;
+  cluster: string;
+  user: string;
+  namespace?: string;
+}
+
+export interface ContextsResult {
+  contexts: KubeContext[];
+  /** The context in use. */
+  current?: string;
+  /** Namespaces of the cluster in use (from the snapshot; empty when they could not be listed). */
+  namespaces: string[];
+  /** Why the list is empty (no kubeconfig, unreadable). */
+  error?: string;
+}
+
+/** Client → server: the contexts of the kubeconfig (the context switcher). */
+export const contextsRequest = new RequestType0<ContextsResult, void>('kubeid/contexts');
+
+/** Client → server: use another context and/or namespace; answers once the new snapshot is loaded (or failed). */
+export const switchContextRequest = new RequestType<{ context?: string; namespace?: string }, ClusterStatus, void>('kubeid/switchContext');
+
+export interface WhoAmIResult {
+  context: string;
+  cluster: { name: string; server: string };
+  kubeconfigUser: string;
+  user: { name: string; uid?: string; groups: string[]; extra?: Record<string, string[]> };
+  /** The API that answered, or the client certificate when SelfSubjectReview is unavailable. */
+  via: string;
+  /** How the kubeconfig authenticates, in words, and its kind (exec, token, client-certificate ...). */
+  auth: { kind: string; description: string };
+  /** A person using a long-lived credential. */
+  warning?: string;
+  namespace: string;
+  /** SelfSubjectRulesReview in the namespace as `kubectl auth can-i --list` prints it: header first. */
+  rules: string[][];
+  /** Set when the rules may be incomplete (the server's authorizers cannot list every rule), with why. */
+  rulesIncomplete?: string;
+}
+
+/** Client → server: who the current context is and what it may do in the namespace (the "Who Am I" view). */
+export const whoamiRequest = new RequestType<{ namespace?: string }, WhoAmIResult, void>('kubeid/whoami');
+
+export interface AccessMatrixParams {
+  subject: AccessSubject;
+  /** For a Group subject: the user impersonated as its member (default "someone", as the offline form's kubectl command). */
+  asUser?: string;
+  namespace: string;
+  verbs?: string[];
+  /** Also ask the same matrix for this identity, and return where the server's answers differ. */
+  diffWith?: { subject: AccessSubject; asUser?: string };
+  /** LSP work-done progress: reviews answered so far. */
+  workDoneToken?: string | number;
+}
+
+export interface MatrixCellResult {
+  verb: string;
+  server: 'yes' | 'no' | 'error';
+  /** The server's reason (or the error). */
+  reason: string;
+  kubeid?: 'yes' | 'no' | 'unknown';
+  kubeidReason?: string;
+  /** Set when server and kubeid disagree (or the review failed): the likely cause, and in words. */
+  cause?: string;
+  explanation?: string;
+}
+
+export interface AccessMatrixResult {
+  /** "User jane", "ServiceAccount shop/web", "a member of Group devs". */
+  identity: string;
+  /** The identity as the API server builds it. */
+  user: { name: string; groups: string[] };
+  namespace: string;
+  context: string;
+  verbs: string[];
+  rows: Array<{ resource: string; namespaced: boolean; cells: Array<MatrixCellResult | null> }>;
+  /** Reviews not sent because the request was cancelled. */
+  cancelled: number;
+  /** What kubeid's side lacks (RBAC kinds it could not read), when it does. */
+  missing?: string;
+  /** The kubectl command that asks one cell the same way. */
+  command: string;
+  /** With diffWith: the other identity and the cells where the server answers it differently. */
+  diff?: {
+    identity: string;
+    user: { name: string; groups: string[] };
+    differences: Array<{ resource: string; verb: string; a: string; b: string }>;
+  };
+}
+
+/** Client → server: what a subject may do, resources × verbs, as the API server answers (impersonated reviews) next to kubeid's reading of the snapshot. Cancellable. */
+export const accessMatrixRequest = new RequestType<AccessMatrixParams, AccessMatrixResult, void>('kubeid/accessMatrix');
+
+/** Client → server: what a subject may do in a namespace as the cluster answers (SelfSubjectRulesReview, impersonated): the live "Effective permissions". */
+export const liveEffectivePermissionsRequest = new RequestType<EffectivePermissionsParams, EffectivePermissionsResult, void>(
+  'kubeid/liveEffectivePermissions',
+);

@@ -10,8 +10,10 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ClusterConnection } from './cluster-connection';
 import type { Feature, ServerContext } from './context';
 import { auditFeature } from './features/audit';
+import { clusterFeature } from './features/cluster';
 import { codeActions } from './features/code-actions';
 import { codeLens } from './features/code-lens';
 import { completion } from './features/completion';
@@ -19,7 +21,7 @@ import { DiagnosticsPublisher } from './features/diagnostics';
 import { accessGraph } from './features/graph';
 import { hover } from './features/hover';
 import { navigation } from './features/navigation';
-import { serverStatusNotification } from './protocol';
+import { serverStatusNotification, type KubeidInitializationOptions } from './protocol';
 import { parseSettings, type Settings } from './settings';
 import { WorkspaceModel } from './workspace-model';
 
@@ -30,17 +32,20 @@ const diagnostics = new DiagnosticsPublisher(connection);
 let folders: string[] = [];
 let settings: Settings = parseSettings(undefined);
 let canPullConfiguration = false;
+/** The live cluster; `cluster.snapshot()` is its RBAC for the rest of the server. */
+const cluster = new ClusterConnection(connection);
 
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 
 /** Every request-handling feature; each declares its capabilities and registers its handlers. */
-const features: Feature[] = [navigation, codeLens, codeActions, completion, hover, accessGraph, auditFeature];
+const features: Feature[] = [navigation, codeLens, codeActions, completion, hover, accessGraph, auditFeature, clusterFeature(cluster)];
 const ctx: ServerContext = { connection, documents, model, settings: () => settings, pathOf: fsPath };
 for (const f of features) f.register(ctx);
 
 connection.onInitialize((params) => {
   folders = (params.workspaceFolders ?? []).map((f) => fsPath(f.uri)).filter((p): p is string => p !== undefined);
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  cluster.initialize(folders, params.initializationOptions as KubeidInitializationOptions | undefined);
   const capabilities = Object.assign({}, ...features.map((f) => f.capabilities)) as ServerCapabilities;
   return { capabilities: { ...capabilities, textDocumentSync: TextDocumentSyncKind.Incremental } };
 });
@@ -72,6 +77,7 @@ connection.onInitialized(async () => {
   if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
   try {
     await pullSettings();
+    cluster.configure(settings);
     await model.loadFolders(folders);
   } catch (e) {
     connection.console.error(`kubeid: reading the workspace failed: ${(e as Error).message}`);
@@ -82,6 +88,7 @@ connection.onInitialized(async () => {
 
 connection.onDidChangeConfiguration(async () => {
   await pullSettings();
+  cluster.configure(settings);
   scheduleRefresh();
 });
 
@@ -108,6 +115,8 @@ connection.onDidChangeWatchedFiles(async (params) => {
   }
   scheduleRefresh();
 });
+
+connection.onShutdown(() => cluster.dispose());
 
 documents.listen(connection);
 connection.listen();

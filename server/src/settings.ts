@@ -3,6 +3,8 @@ import type { CheckSettings, Severity } from './core/checks';
 
 export interface Settings {
   checks: CheckSettings;
+  /** `kubeid.kubeconfig` (machine scope: a workspace cannot set it); undefined: KUBECONFIG or ~/.kube/config, as kubectl. */
+  kubeconfig?: string;
 }
 
 const LEVELS = new Set<string>(['error', 'warning', 'information', 'hint', 'off']);
@@ -16,5 +18,6 @@ export function parseSettings(raw: unknown): Settings {
       if (typeof level === 'string' && LEVELS.has(level)) severity[id] = level as Severity | 'off';
     }
   }
-  return { checks: { severity } };
+  const kubeconfig = (raw as { kubeconfig?: unknown } | null | undefined)?.kubeconfig;
+  return { checks: { severity }, ...(typeof kubeconfig === 'string' && kubeconfig.trim() ? { kubeconfig: kubeconfig.trim() } : {}) };
 }

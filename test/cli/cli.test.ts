@@ -185,7 +185,11 @@ test('bad input: one line naming the problem, exit code 2', () => {
   assert.match(bomb.err, /lol\.yaml:\d+:\d+: .*alias/i);
   assert.equal(kubeid(['can-i', 'get', 'pods', '--from', FIXTURE]).code, 2, '--as is required offline');
   assert.match(kubeid(['can-i', 'get', 'pods', '--as-group', 'g', '--from', FIXTURE]).err, /--as-group requires --as/);
-  assert.match(kubeid(['can-i', 'get', 'pods', '--as', 'jane']).err, /--from PATH is required/);
+  assert.deepEqual(kubeid(['can-i', 'get', 'pods', '--as', 'jane', '--kubeconfig', 'no/such/kubeconfig']), {
+    code: 2,
+    out: '',
+    err: 'error: kubeconfig no/such/kubeconfig does not exist\n',
+  });
   assert.equal(kubeid(['frobnicate']).code, 2);
   assert.equal(
     kubeid(['can-i', 'get', '/healthz', '--subresource', 'x', '--as', 'jane', '--from', FIXTURE]).err,

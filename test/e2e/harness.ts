@@ -31,7 +31,15 @@ export function missingPrerequisite(): string | undefined {
 
 /** The VSIX under test: `npm run package` output, re-packaged when missing or older than dist/. */
 export function ensureVsix(): string {
-  const inputs = ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'package.json'];
+  const inputs = [
+    'dist/client.js',
+    'dist/server.js',
+    'dist/cli.js',
+    'dist/webview.js',
+    'dist/matrix.js',
+    'dist/kube-client.js',
+    'package.json',
+  ];
   const missing = inputs.filter((f) => !existsSync(path.join(root, f)));
   if (missing.length) throw new Error(`${missing.join(', ')} missing: run \`npm run build\` first`);
   const newest = Math.max(...inputs.map((f) => statSync(path.join(root, f)).mtimeMs));
@@ -67,8 +75,9 @@ export class Editor {
   /**
    * Installs the VSIX into a fresh code-server, opens the folder `source` in chromium, waits for the workbench.
    * With `copy`, opens a copy of the folder in the temp dir (removed by close), so edits and saves never reach the repo.
+   * `settings` are added to the user settings (e.g. `kubeid.kubeconfig`).
    */
-  static async start(source: string, options: { copy?: boolean } = {}): Promise<Editor> {
+  static async start(source: string, options: { copy?: boolean; settings?: Record<string, unknown> } = {}): Promise<Editor> {
     const missing = missingPrerequisite();
     if (missing) throw new Error(missing);
     const extension = ensureVsix();
@@ -86,6 +95,7 @@ export class Editor {
         'security.workspace.trust.enabled': false,
         'workbench.startupEditor': 'none',
         'git.openRepositoryInParentFolders': 'never',
+        ...options.settings,
       }),
     );
     execFileSync(process.execPath, [codeServer, ...dirs, '--install-extension', extension], { stdio: 'pipe', timeout: slow });

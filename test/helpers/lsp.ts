@@ -12,6 +12,10 @@ import { repoPath } from './repo';
 export interface LspSession {
   conn: MessageConnection;
   statuses: ServerStatus[];
+  /** Every other notification from the server (kubeid/clusterStatus, $/progress ...), in order. */
+  notifications: Array<{ method: string; params: any }>;
+  /** What the server wrote on stderr. */
+  stderr: string[];
   /** Latest diagnostics per document URI. */
   diagnostics: Map<string, Diagnostic[]>;
   /** Waits (at most 20 s) until `pred` holds, re-checking on every message from the server. */
@@ -21,13 +25,38 @@ export interface LspSession {
   stop(): Promise<void>;
 }
 
-export async function startServer(folder: string, settings: unknown = {}): Promise<LspSession> {
-  const child = spawn(process.execPath, [repoPath('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+export interface StartOptions {
+  initializationOptions?: unknown;
+  /** The server's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Declare window.workDoneProgress, so that the server reports progress. */
+  workDoneProgress?: boolean;
+}
+
+export async function startServer(folder: string, settings: unknown = {}, opts: StartOptions = {}): Promise<LspSession> {
+  const child = spawn(process.execPath, [repoPath('dist/server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
+  });
+  const stderr: string[] = [];
+  child.stderr.on('data', (d: Buffer) => {
+    stderr.push(d.toString('utf8'));
+    process.stderr.write(d);
+  });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const statuses: ServerStatus[] = [];
   const diagnostics = new Map<string, Diagnostic[]>();
+  const notifications: Array<{ method: string; params: any }> = [];
   const waiters: Array<() => void> = [];
   const wake = () => waiters.splice(0).forEach((w) => w());
+  conn.onNotification((method: string, params: any) => {
+    notifications.push({ method, params });
+    wake();
+  });
+  conn.onUnhandledProgress((params) => {
+    notifications.push({ method: '$/progress', params });
+    wake();
+  });
   conn.onNotification('kubeid/serverStatus', (s: ServerStatus) => {
     statuses.push(s);
     wake();
@@ -43,8 +72,9 @@ export async function startServer(folder: string, settings: unknown = {}): Promi
   await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: uri,
-    capabilities: { workspace: { configuration: true } },
+    capabilities: { workspace: { configuration: true }, ...(opts.workDoneProgress ? { window: { workDoneProgress: true } } : {}) },
     workspaceFolders: [{ uri, name: 'ws' }],
+    ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
   });
   await conn.sendNotification('initialized', {});
 
@@ -67,6 +97,8 @@ export async function startServer(folder: string, settings: unknown = {}): Promi
   return {
     conn,
     statuses,
+    notifications,
+    stderr,
     diagnostics,
     until,
     async open(path, text) {

@@ -1,7 +1,8 @@
 // The real kubectl as an oracle for kubeid's CLI. kubectl talks to the test API server
-// (test/helpers/fake-apiserver.ts), which answers SelfSubjectAccessReviews and
+// (test/helpers/apiserver), which answers SelfSubjectAccessReviews and
 // SelfSubjectRulesReviews with kubeid's own evaluator over the same manifests kubeid reads with
-// --from. So these tests check what lies around the evaluator — how kubeid reads TYPE arguments
+// --from (kubectl runs as a system:masters client-certificate user and asks with --as, which the
+// server's impersonation check lets through). So these tests check what lies around the evaluator — how kubeid reads TYPE arguments
 // (resolution against discovery), builds the request and the identity, and prints answers and
 // --list tables — against what kubectl does; they do not check the evaluator itself (the
 // unit and property tests do that).
@@ -25,14 +26,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { main } from '../../server/src/cli/main';
 import { buildRequest, type AccessQuery } from '../../server/src/core/request';
 import { loadWorkspace, type Workspace } from '../../server/src/core/policy/workspace';
-import {
-  kubectlFor,
-  kubectlVersion,
-  startFakeApiServer,
-  type FakeApiServer,
-  type Kubectl,
-  type KubectlResult,
-} from '../helpers/fake-apiserver';
+import { startTestApiServer, type TestApiServer } from '../helpers/apiserver';
+import { kubectlFor, kubectlVersion, type Kubectl, type KubectlResult } from '../helpers/apiserver/kubectl';
 import { repoPath, repoRoot } from '../helpers/repo';
 
 const FROM = ['example', 'test/fixtures/cli/rbac.yaml', 'test/kubectl/fixtures/oracle.yaml'];
@@ -137,7 +132,7 @@ describe(
   'kubectl auth can-i as an oracle for kubeid can-i',
   { skip: SKIP ? 'KUBEID_SKIP_KUBECTL=1: the kubectl oracle tests are skipped' : MISSING ? 'kubectl is not installed' : false },
   () => {
-    let server: FakeApiServer;
+    let server: TestApiServer;
     let kubectl: Kubectl;
     let ws: Workspace;
     let comparisons = 0;
@@ -145,7 +140,7 @@ describe(
     before(async () => {
       if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (node scripts/build.mjs)`);
       ws = await loadWorkspace(FROM.map((f) => repoPath(f)));
-      server = await startFakeApiServer({ from: FROM.map((f) => repoPath(f)) });
+      server = await startTestApiServer({ from: FROM.map((f) => repoPath(f)) });
       kubectl = kubectlFor(server);
     });
 
@@ -318,7 +313,7 @@ describe(
     });
 
     test('a. TYPE arguments, again with legacy discovery only (/api/v1, /apis/<group>/<version>)', async (t) => {
-      const legacy = await startFakeApiServer({ from: FROM.map((f) => repoPath(f)), aggregatedDiscovery: false });
+      const legacy = await startTestApiServer({ from: FROM.map((f) => repoPath(f)), aggregatedDiscovery: false });
       const k = kubectlFor(legacy);
       try {
         const cases = TYPES.filter((c) => LEGACY_PASS.has(c.arg));
@@ -515,7 +510,7 @@ describe(
       // kubectl sends namespace "default" for `-n ''` (clientcmd ignores an empty override); kubeid
       // asks at cluster scope, for can-i and for --list.
       const from = 'test/kubectl/fixtures/default-namespace.yaml';
-      const other = await startFakeApiServer({ from: [repoPath(from)] });
+      const other = await startTestApiServer({ from: [repoPath(from)] });
       const k = kubectlFor(other);
       try {
         const results = [

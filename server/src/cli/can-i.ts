@@ -1,7 +1,9 @@
-// kubeid can-i: like `kubectl auth can-i`, answered from manifests.
+// kubeid can-i: like `kubectl auth can-i`, answered from manifests (--from) or by the current kube context.
 import { bool, parseArgs, str, UsageError } from './args';
+import { CLUSTER_FLAGS } from './cluster';
 import {
   describeObject,
+  fromManifests,
   identity,
   IDENTITY_FLAGS,
   json,
@@ -11,16 +13,18 @@ import {
   SOURCE_FLAGS,
   type Io,
 } from './common';
-import { formatTable } from './table';
+import { canILive, listLive } from './live';
+import { accessTable } from './table';
 import { DEFAULT_NAMESPACE } from '../core/request';
 import { describeSource, type RuleSource } from '../core/rbac/evaluator';
 import { MASTERS } from '../core/rbac/identity';
-import { accessListRows } from '../core/rbac/rules-table';
 import type { Workspace } from '../core/policy/workspace';
 
 const FLAGS = [
   ...SOURCE_FLAGS,
   ...IDENTITY_FLAGS,
+  ...CLUSTER_FLAGS,
+  { name: 'use-sar', type: 'boolean' as const },
   { name: 'subresource', type: 'string' as const },
   { name: 'all-namespaces', short: 'A', type: 'boolean' as const },
   { name: 'list', type: 'boolean' as const },
@@ -33,6 +37,8 @@ export async function canI(argv: string[], io: Io): Promise<number> {
   if (bool(a, 'list')) return list(a, io, format);
   if (a.positionals.length < 2) throw new UsageError('you must specify two arguments: VERB TYPE[/NAME] or VERB /NON-RESOURCE-URL');
   if (a.positionals.length > 2) throw new UsageError(`too many arguments: ${a.positionals.slice(2).join(' ')}`);
+  if (!fromManifests(a)) return canILive(a, io, format);
+  if (bool(a, 'use-sar')) throw new UsageError('--use-sar asks a cluster: it cannot be used with --from');
   const user = identity(a);
   const ws = await readWorkspace(a, io);
   const { attrs, warnings } = requestFromArgs(a, ws, io);
@@ -71,9 +77,11 @@ export function provenance(ws: Workspace, src: RuleSource) {
 }
 
 async function list(a: ReturnType<typeof parseArgs>, io: Io, format: 'text' | 'json'): Promise<number> {
-  for (const bad of ['quiet', 'all-namespaces']) if (bool(a, bad)) throw new UsageError(`--list and --${bad} are mutually exclusive`);
+  for (const bad of ['quiet', 'all-namespaces', 'use-sar'])
+    if (bool(a, bad)) throw new UsageError(`--list and --${bad} are mutually exclusive`);
   if (str(a, 'subresource') !== undefined) throw new UsageError('--list and --subresource are mutually exclusive');
   if (a.positionals.length) throw new UsageError(`--list takes no arguments, got: ${a.positionals.join(' ')}`);
+  if (!fromManifests(a)) return listLive(a, io, format);
   const user = identity(a);
   const ws = await readWorkspace(a, io);
   const namespace = str(a, 'namespace') || DEFAULT_NAMESPACE; // an empty -n means the default, as in kubectl
@@ -107,7 +115,6 @@ async function list(a: ReturnType<typeof parseArgs>, io: Io, format: 'text' | 'j
     return 0;
   }
   const shown = rules.map((r) => r.rule).filter((r) => (r.resources ?? []).length > 0 || (r.nonResourceURLs ?? []).length > 0);
-  const header = bool(a, 'no-headers') ? [] : [['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs']];
-  io.out(formatTable([...header, ...accessListRows(shown)]));
+  io.out(accessTable(shown, !bool(a, 'no-headers')));
   return 0;
 }

@@ -35,11 +35,19 @@ export function outputFormat(a: ParsedArgs): 'text' | 'json' {
   throw new UsageError(`unable to match a printer suitable for the output format "${o}", allowed formats are: json`);
 }
 
-/** Reads --from (or the paths given); a file kubeid cannot read or parse is an error naming the file and line. */
-export async function readWorkspace(a: ParsedArgs, io: Io, paths = list(a, 'from')): Promise<Workspace> {
-  if (paths.length === 0) {
-    throw new UsageError('--from PATH is required: asking a live cluster (the current kube context) is not available yet');
+/** Whether the command reads manifests (--from) rather than the current kube context. */
+export function fromManifests(a: ParsedArgs): boolean {
+  if (list(a, 'from').length === 0) return false;
+  for (const f of ['kubeconfig', 'context']) {
+    if (str(a, f) !== undefined) throw new UsageError(`--from reads manifests and --${f} asks a cluster: give one or the other`);
   }
+  return true;
+}
+
+/** Reads --from (see fromManifests); a file kubeid cannot read or parse is an error naming the file and line. */
+export async function readWorkspace(a: ParsedArgs, io: Io, paths = list(a, 'from')): Promise<Workspace> {
+  if (paths.length === 0)
+    throw new UsageError('--from PATH is required: asking a live cluster (the current kube context) is not available yet');
   const ws = await loadWorkspace(paths, { defaults: !bool(a, 'no-defaults'), readStdin: () => io.readStdin() });
   const errors = ws.problems.filter(isReadError);
   if (errors.length > 0) {

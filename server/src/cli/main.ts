@@ -1,8 +1,10 @@
-// kubeid CLI: `kubeid can-i`, `kubeid who-can`, in kubectl's grammar; `kubeid lint`; `kubeid lsp`.
+// kubeid CLI: `kubeid can-i`, `kubeid who-can`, in kubectl's grammar; `kubeid whoami`,
+// `kubeid access-matrix` (live cluster); `kubeid lint`; `kubeid lsp`.
 // Exit codes: 0 yes / done, 1 no / findings, 2 bad input.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { accessMatrix } from './access-matrix';
 import { parseArgs, UsageError } from './args';
 import { canI } from './can-i';
 import { auditCommand } from './audit';
@@ -10,7 +12,9 @@ import { InputError, type Io } from './common';
 import { graph } from './graph';
 import { lint } from './lint';
 import { snapshotCommand } from './snapshot';
+import { whoami } from './whoami';
 import { whoCan } from './who-can';
+import { ClusterError } from '../core/cluster/source';
 import { QueryError } from '../core/request';
 
 const VERSION = '0.1.0';
@@ -22,6 +26,11 @@ Commands:
   kubeid can-i VERB /NON-RESOURCE-URL --as USER --from PATH...
   kubeid can-i --list --as USER --from PATH... [-n NS] [-o json] [--no-headers]
   kubeid who-can VERB TYPE[/NAME] --from PATH... [-n NS | -A] [--subresource SUB] [-o json] [--no-headers]
+  kubeid can-i VERB TYPE[/NAME] [--as USER [--as-group G]... [--use-sar]] [-n NS]      (no --from: asks the current kube context)
+  kubeid can-i --list [--as USER] [-n NS]
+  kubeid who-can VERB TYPE[/NAME] [-n NS | -A]                                        (the cluster's RBAC objects)
+  kubeid whoami [-n NS] [-o json]
+  kubeid access-matrix [--as USER [--as-group G]... [--use-sar]] [-n NS] [--compare] [--diff-as USER [--diff-as-group G]...] [--verb V]... [-o json]
   kubeid lint PATH... [-o text|json|sarif] [--fail-on error|warning|never] [--severity ID=LEVEL]... [--no-defaults]
   kubeid graph PATH... -o graph.html|graph.json [--no-defaults]
   kubeid audit --from PATH... [-o md|html|json|sarif] [--baseline FILE] [--fail-on error|warning|never] [--hops N] [--who-can-become cluster-admin]
@@ -34,6 +43,15 @@ Common flags:
   --no-defaults      leave out the default cluster policy (the ClusterRoles and bindings every cluster starts with)
   -n, --namespace    namespace of the request (default "default")
   -o, --output       json for the decision, the reason and where it comes from
+
+Cluster flags (without --from):
+  --kubeconfig FILE  this kubeconfig only (default: $KUBECONFIG's files merged, else ~/.kube/config)
+  --context NAME     this context instead of the current one; -n defaults to the context's namespace
+  --request-timeout  seconds per request (default 30s)
+  --use-sar          ask with a SubjectAccessReview instead of impersonating (needs create on subjectaccessreviews)
+  --compare          access-matrix: also kubeid's evaluation of the cluster's RBAC objects, with the cause of each difference
+  --diff-as USER     access-matrix: also the matrix of a second identity (--diff-as-group), and the cells where they differ
+  --concurrency N, --qps N  access-matrix: reviews in flight (default 32) and started per second (default 300)
 
 Lint flags:
   PATH               a file, a folder (recursing into .yaml/.yml/.json) or - for stdin
@@ -58,6 +76,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await canI(rest, io);
       case 'who-can':
         return await whoCan(rest, io);
+      case 'whoami':
+        return await whoami(rest, io);
+      case 'access-matrix':
+        return await accessMatrix(rest, io);
       case 'lint':
         return await lint(rest, io, VERSION);
       case 'graph':
@@ -82,7 +104,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`unknown command "${command}" for "kubeid" (run kubeid --help)`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof InputError || e instanceof QueryError) {
+    if (e instanceof UsageError || e instanceof InputError || e instanceof QueryError || e instanceof ClusterError) {
       io.err(`error: ${e.message}\n`);
       return 2;
     }

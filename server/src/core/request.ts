@@ -10,6 +10,8 @@ export interface AccessQuery {
   subresource?: string;
   /** The namespace asked for (-n), or undefined for the default. */
   namespace?: string;
+  /** The namespace when -n is not given (the kube context's); "default" when absent. */
+  defaultNamespace?: string;
   allNamespaces?: boolean;
 }
 
@@ -63,7 +65,7 @@ export function buildRequest(q: AccessQuery, catalogue: Catalogue): BuiltRequest
       `'${q.target}' names the ${t.known.plural} object "${t.name}"; for the ${t.name} subresource use: ${t.known.plural} --subresource ${t.name}`,
     );
   }
-  let namespace = q.allNamespaces ? '' : q.namespace || DEFAULT_NAMESPACE;
+  let namespace = q.allNamespaces ? '' : q.namespace || q.defaultNamespace || DEFAULT_NAMESPACE;
   if (t.known && !t.known.namespaced) {
     if (t.known.plural === 'namespaces' && t.known.group === '' && t.name !== '') {
       // GET /api/v1/namespaces/NAME carries the namespace NAME (RequestInfo), so RoleBindings there count.

@@ -1,0 +1,131 @@
+// Real-editor test of the live cluster: code-server with `kubeid.kubeconfig` pointing at the
+// Kubernetes API test server shows the context and namespace in the status bar, and "kubeid: Check
+// Access As…" opens the access matrix webview with the server's answers.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
+import { Editor, fixtureWorkspace, missingPrerequisite, slow } from './harness';
+
+const missing = missingPrerequisite();
+const skip = missing && process.env.KUBEID_SKIP_E2E === '1' ? `KUBEID_SKIP_E2E=1: ${missing}` : false;
+const RG = 'rbac.authorization.k8s.io';
+
+void describe('kubeid in code-server, connected to a cluster', { skip, timeout: 5 * slow }, () => {
+  let api: TestApiServer | undefined;
+  let editor: Editor | undefined;
+
+  before(async () => {
+    api = await startTestApiServer({
+      tokens: { 'jane-token-e2e-51c0b9a7': { user: 'jane' } },
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        {
+          apiVersion: `${RG}/v1`,
+          kind: 'Role',
+          metadata: { name: 'deployer', namespace: 'shop' },
+          rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'] }],
+        },
+        {
+          apiVersion: `${RG}/v1`,
+          kind: 'RoleBinding',
+          metadata: { name: 'jane-deploys', namespace: 'shop' },
+          roleRef: { apiGroup: RG, kind: 'Role', name: 'deployer' },
+          subjects: [{ kind: 'User', apiGroup: RG, name: 'jane' }],
+        },
+      ],
+    });
+    const kubeconfig = api.writeKubeconfig(mkdtempSync(join(tmpdir(), 'kubeid-e2e-kube-')), { namespace: 'shop' });
+    editor = await Editor.start(fixtureWorkspace, { settings: { 'kubeid.kubeconfig': kubeconfig } });
+  });
+  afterEach(async (t) => {
+    await editor?.screenshot(`cluster-${t.name}`);
+  });
+  after(async () => {
+    await editor?.close();
+    await api?.stop();
+  });
+
+  void it('shows the kube context and namespace in the status bar', async () => {
+    await editor!.quickOpen('rbac.yaml');
+    await editor!.statusItem('kubeid.cluster').getByText('admin / shop').waitFor({ timeout: slow });
+  });
+
+  void it('"kubeid: Check Access As…" opens the access matrix with the server\'s answers', async () => {
+    const page = editor!.page;
+    await editor!.runCommand('kubeid: Check Access As…');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'User' }).first().waitFor({ timeout: slow });
+    await input.fill('User');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'User name' }).waitFor({ timeout: slow });
+    await input.fill('jane');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'namespace' }).waitFor({ timeout: slow });
+    assert.equal(await input.inputValue(), 'shop', 'the namespace of the context is proposed');
+    await page.keyboard.press('Enter');
+
+    const frame = await matrixFrame(editor!);
+    const row = (resource: string) =>
+      frame.locator('#matrix tr', { has: frame.locator('td.res', { hasText: new RegExp(`^${resource}$`) }) });
+    await row('deployments.apps').waitFor({ timeout: slow });
+    assert.equal(await frame.locator('#title').innerText(), 'Access of User jane in namespace shop');
+    const cells = async (resource: string) => (await row(resource).locator('td').allInnerTexts()).slice(1);
+    assert.deepEqual(await cells('deployments.apps'), ['✓', '✓', '✓', '✓', '✓', '✓', '✓', '✓']);
+    assert.deepEqual(await cells('secrets'), ['✗', '✗', '✗', '✗', '✗', '✗', '✗', '✗']);
+    assert.match(await frame.locator('#disagreements').innerText(), /Server and kubeid agree on every cell/);
+  });
+
+  void it('Cancel stops the matrix; "Diff with another identity…" lists where the server answers differ', async () => {
+    const page = editor!.page;
+    const frame = await matrixFrame(editor!);
+    api!.fault({ path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', delayMs: 300 });
+    try {
+      await frame.locator('#rerun').click();
+      await frame.locator('#progress-text', { hasText: /^[1-9]\d*\/\d+ reviews$/ }).waitFor({ timeout: slow });
+      await frame.locator('#cancel').click();
+      await frame.locator('#subtitle', { hasText: /Cancelled: \d+ reviews were not sent/ }).waitFor({ timeout: slow });
+    } finally {
+      api!.clearFaults();
+    }
+
+    await frame.locator('#diff').click();
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ServiceAccount' }).first().waitFor({ timeout: slow });
+    await input.fill('ServiceAccount');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'ServiceAccount name' }).waitFor({ timeout: slow });
+    await input.fill('web');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'namespace' }).waitFor({ timeout: slow });
+    await page.keyboard.press('Enter');
+    const diff = frame.locator('#diff-out');
+    await diff.locator('h2', { hasText: 'User jane versus ServiceAccount shop/web' }).waitFor({ timeout: slow });
+    assert.match(await diff.innerText(), /delete deployments\.apps: User jane yes, ServiceAccount shop\/web no/);
+    assert.ok((await frame.locator('td.differs').count()) >= 8, 'the cells that differ are marked');
+  });
+
+  void it('the "Check access as …" code lens opens the live matrix of its subject when connected', async () => {
+    // The webview has the focus (its keys stay in its iframe): click the file's tab.
+    await editor!.page.locator('.tab', { hasText: 'rbac.yaml' }).click();
+    await editor!.activeEditor.locator('.codelens-decoration a', { hasText: 'Check access as checkout' }).first().click();
+    const frame = await matrixFrame(editor!, 'Access of ServiceAccount shop/checkout in namespace shop');
+    await frame.locator('#matrix td.res', { hasText: /^secrets$/ }).waitFor({ timeout: slow });
+  });
+});
+
+/** The document of an access-matrix webview (VS Code nests it in two iframes), with that title once given. */
+async function matrixFrame(editor: Editor, title?: string): Promise<Frame> {
+  const deadline = Date.now() + slow;
+  while (Date.now() < deadline) {
+    for (const f of editor.page.frames()) {
+      const found = title ? f.locator('#title', { hasText: title }) : f.locator('#matrix');
+      if (await found.count().catch(() => 0)) return f;
+    }
+    await new Promise((r) => setTimeout(r, 250)); // polling for the frame to appear
+  }
+  throw new Error('the access matrix webview did not open');
+}
