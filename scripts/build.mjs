@@ -20,6 +20,11 @@ const common = {
 };
 
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+const browser = { ...common, platform: 'browser', target: 'es2022', format: 'iife' };
+
+// The webview's worker (webview/src/worker.ts) goes into the webview bundle as a string, started
+// from a blob: URL: one file to serve and to inline in the page `kubeid graph` writes.
+const worker = await build({ ...browser, sourcemap: false, entryPoints: ['webview/src/worker.ts'], write: false });
 
 await Promise.all([
   build({ ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
@@ -31,12 +36,10 @@ await Promise.all([
     banner: { js: '#!/usr/bin/env node' },
   }),
   build({
-    ...common,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
+    ...browser,
     entryPoints: ['webview/src/main.ts'],
     outfile: 'dist/webview.js',
+    define: { KUBEID_VIEW_WORKER: JSON.stringify(worker.outputFiles[0].text) },
   }),
 ]);
 chmodSync('dist/cli.js', 0o755);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { serverStatusNotification, type ServerStatus } from '../../server/src/protocol';
-import { registerGraphPanel } from './graph-panel';
+import { refreshGraphPanel, registerGraphPanel } from './graph-panel';
 import { registerLensCommands } from './lens-commands';
 
 let client: LanguageClient | undefined;
@@ -47,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const total = Object.values(s.objects).reduce((a, b) => a + b, 0);
       status.text = s.state === 'loading' ? '$(loading~spin) kubeid' : `$(shield) kubeid: ${total} RBAC objects`;
       status.tooltip = describe(s);
+      if (s.state === 'ready') refreshGraphPanel();
     }),
   );
 }
