@@ -20,6 +20,11 @@ const common = {
 };
 
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+const browser = { ...common, platform: 'browser', target: 'es2022', format: 'iife' };
+
+// The webview's worker (webview/src/worker.ts) goes into the webview bundle as a string, started
+// from a blob: URL: one file to serve and to inline in the page `kubeid graph` writes.
+const worker = await build({ ...browser, sourcemap: false, entryPoints: ['webview/src/worker.ts'], write: false });
 
 // @kubernetes/client-node is large (15 MB bundled): the language server loads it from its own file on
 // first connection, so that starting the server does not parse it.
@@ -42,12 +47,10 @@ await Promise.all([
     banner: { js: '#!/usr/bin/env node' },
   }),
   build({
-    ...common,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
+    ...browser,
     entryPoints: ['webview/src/main.ts'],
     outfile: 'dist/webview.js',
+    define: { KUBEID_VIEW_WORKER: JSON.stringify(worker.outputFiles[0].text) },
   }),
   build({
     ...common,

@@ -10,7 +10,7 @@ import {
 } from '../../server/src/protocol';
 import { ClusterView, PICKED_CONTEXT } from './cluster';
 import { registerAuditCommand } from './audit-panel';
-import { registerGraphPanel } from './graph-panel';
+import { refreshGraphPanel, registerGraphPanel } from './graph-panel';
 import { askIdentity, registerLensCommands } from './lens-commands';
 import { openMatrixPanel } from './matrix-panel';
 
@@ -71,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const total = Object.values(s.objects).reduce((a, b) => a + b, 0);
       status.text = s.state === 'loading' ? '$(loading~spin) kubeid' : `$(shield) kubeid: ${total} RBAC objects`;
       status.tooltip = describe(s);
+      if (s.state === 'ready') refreshGraphPanel();
     }),
   );
 }

@@ -1,6 +1,7 @@
 // "kubeid: Show Access Graph": the graph webview in a panel. The data comes from the language
-// server (kubeid/accessGraph); every message from the webview is validated; `open` reveals the
-// manifest at the object's line, looked up in the data sent (never a path the webview names).
+// server (kubeid/accessGraph) and again whenever the workspace changes; every message from the
+// webview is validated; `open` reveals the manifest at the object's line, looked up in the data
+// sent (never a path the webview names).
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -13,8 +14,13 @@ export const SHOW_ACCESS_GRAPH = 'kubeid.showAccessGraph';
 
 class GraphPanel {
   private data: GraphData | undefined;
+  /** The JSON of the graph last sent: a change that leaves the graph as it was sends nothing. */
+  private sent: string | undefined;
   /** A node to reveal once the graph is shown. */
   private pending: string | undefined;
+  /** A refresh running, and whether another was asked for meanwhile. */
+  private refreshing: Promise<void> | undefined;
+  private again = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -64,14 +70,45 @@ class GraphPanel {
 
   /** Sent on every `ready`: the webview starts again each time the panel is shown. */
   private async load(): Promise<void> {
+    this.sent = undefined;
     try {
-      this.data = await this.client.sendRequest(accessGraphRequest);
-      this.post({ type: 'graph', data: encodeGraph(this.data) });
+      await this.send();
       if (this.pending) this.post({ type: 'reveal', nodeId: this.pending });
       this.pending = undefined;
     } catch (e) {
       this.post({ type: 'error', message: `kubeid: the access graph could not be built: ${(e as Error).message}` });
     }
+  }
+
+  private async send(): Promise<void> {
+    const data = await this.client.sendRequest(accessGraphRequest);
+    const json = JSON.stringify(data);
+    if (json === this.sent) return;
+    this.data = data;
+    this.sent = json;
+    // The webview draws the new graph in the view state it saved: focus, filters, zoom.
+    this.post({ type: 'graph', data: encodeGraph(data) });
+  }
+
+  /**
+   * The workspace changed (the server's status says so after each analysis): a visible panel gets
+   * the new graph; a hidden one gets it on `ready` when shown. Refreshes never overlap.
+   */
+  refresh(): void {
+    if (!this.panel.visible || this.sent === undefined) return;
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
+    this.refreshing = this.send()
+      .catch(() => undefined) // the graph shown stays; the next change tries again
+      .finally(() => {
+        this.refreshing = undefined;
+        if (this.again) {
+          this.again = false;
+          this.refresh();
+        }
+      });
   }
 
   private async open(nodeId: string): Promise<void> {
@@ -102,8 +139,14 @@ class GraphPanel {
   }
 }
 
+let current: GraphPanel | undefined;
+
+/** Called when the language server has analysed a change of the workspace. */
+export function refreshGraphPanel(): void {
+  current?.refresh();
+}
+
 export function registerGraphPanel(context: vscode.ExtensionContext, client: LanguageClient): vscode.Disposable[] {
-  let current: GraphPanel | undefined;
   return [
     vscode.commands.registerCommand(SHOW_ACCESS_GRAPH, (nodeId?: unknown) => {
       const id = typeof nodeId === 'string' ? nodeId : undefined;

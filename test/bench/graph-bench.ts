@@ -92,10 +92,31 @@ async function main(): Promise<void> {
     row('first render in focus mode (chromium, from navigation)', ms(ready), '< 2000 ms', ready < 2000);
     row('  nodes drawn in the first focus', count(first));
 
+    // A filter over the whole graph, in the worker: the time until drawn, and the longest the
+    // main thread was busy meanwhile (the longest gap between animation frames).
+    await page.evaluate(`(() => {
+      const f = (window.__frames = []);
+      const tick = (t) => { f.push(t); if (!window.__stop) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    })()`);
+    const filterStart = Date.now();
+    await page.check('#hide-system');
+    await page.waitForSelector('body:not([data-pending])');
+    const filterMs = Date.now() - filterStart;
+    const filterFrames = await page.evaluate<number[]>('(window.__stop = true, window.__frames)');
+    const longest = Math.max(0, ...filterFrames.slice(1).map((t, i) => t - filterFrames[i]));
+    row('filter (hide system:) over the whole graph, until drawn', ms(filterMs));
+    row('  longest main-thread stall meanwhile (filtering in the worker)', ms(longest));
+    await page.uncheck('#hide-system');
+    await page.waitForSelector('body:not([data-pending])');
+    await page.evaluate('window.__stop = false');
+
     const focus = panFocus(data);
     await page.fill('#search', focus.label);
     await page.locator(`#search-results li[data-id="${focus.id}"]`).click();
+    await page.waitForSelector('body:not([data-pending])');
     await page.selectOption('#hops', '2');
+    await page.waitForSelector('body:not([data-pending])');
     const drawn = Number(await page.locator('body').getAttribute('data-nodes'));
     const redraw = Number(await page.locator('body').getAttribute('data-render-ms'));
     row(`focus on ${focus.label}: nodes drawn`, count(drawn));

@@ -60,7 +60,7 @@ test('the page embeds the graph as inert JSON, under a CSP that admits only its 
   assert.equal(html.match(/<script/g)?.length, 2, 'the data element and the bundle, nothing injected');
   assert.ok(
     html.includes(
-      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src blob: data:">`,
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src blob: data:; worker-src blob:">`,
     ),
   );
   assert.ok(html.includes('<title>graph of &lt;b&gt;x&lt;/b&gt;</title>'));

@@ -3,10 +3,22 @@
 // kept in test-artifacts/ for review.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { webviewBundle } from '../../server/src/cli/graph';
+import { buildGraph, workspaceGraph } from '../../server/src/core/graph/build';
+import { encodeGraph } from '../../server/src/core/graph/compact';
+import { graphPage } from '../../server/src/core/graph/page';
 import { parseWebviewMessage } from '../../server/src/core/graph/protocol';
+import { collapseGroups, filterGraph, focusGraph } from '../../server/src/core/graph/view';
+import { manifestsFromObjects, parseManifestText } from '../../server/src/core/manifest/parse';
+import { buildWorkspace } from '../../server/src/core/policy/workspace';
+import { generateCluster, namespaceName } from '../bench/synthetic';
+import { repoPath } from '../helpers/repo';
 import { launch, openGraph, screenshot, writeGraphPage } from './browser';
 
 const FIXTURE = 'test/fixtures/graph';
@@ -31,6 +43,11 @@ const drawnEdges = (page: Page) => ids(page, 'svg.graph path.edge');
 const text = async (page: Page, selector: string) => (await page.locator(selector).first().textContent()) ?? '';
 const status = (page: Page) => text(page, '#status');
 const classes = async (page: Page, selector: string) => ((await page.locator(selector).getAttribute('class')) ?? '').split(' ');
+/**
+ * The page's globals the tests look at, in `page.waitForFunction(() => …)`: a function, never a
+ * string, which playwright polls with eval, and the page's CSP forbids eval.
+ */
+type PageGlobals = Record<string, unknown> & { document: { body: { dataset: Record<string, string | undefined> } } };
 async function tableRows(page: Page): Promise<string[][]> {
   const rows = await page.locator('#details table tbody tr').all();
   return Promise.all(rows.map((r) => r.locator('td').allTextContents()));
@@ -246,7 +263,7 @@ test('inside VS Code: the view state survives a reload, and every message posted
   await page.dblclick('g.node[data-id="Role:shop/pod-reader"]');
   await page.click('#export-svg');
   await page.click('#export-png');
-  await page.waitForFunction('(window.__posted || []).length === 3');
+  await page.waitForFunction(() => (((globalThis as unknown as PageGlobals).__posted as unknown[] | undefined) ?? []).length === 3);
   const posted = await page.evaluate<unknown[]>('window.__posted');
   const valid = posted.map((m) => parseWebviewMessage(m));
   assert.deepEqual(valid[0], { type: 'open', nodeId: 'Role:shop/pod-reader' });
@@ -254,5 +271,185 @@ test('inside VS Code: the view state survives a reload, and every message posted
     valid.slice(1).map((m) => m?.type === 'export' && m.format),
     ['svg', 'png'],
   );
+  await page.close();
+});
+
+test('a graph of over 5,000 nodes is filtered, focused and laid out in a worker, under the page CSP', async () => {
+  // A small synthetic cluster: about 6,000 nodes.
+  const c = generateCluster(7, {
+    namespaces: 80,
+    rolesPerNamespace: 10,
+    bindingsPerNamespace: 30,
+    serviceAccountsPerNamespace: 5,
+    clusterRoles: 300,
+    aggregated: 10,
+    clusterRoleBindings: 100,
+    users: 3000,
+    groups: 100,
+  });
+  const objects = [...c.serviceAccounts, ...c.roles, ...c.roleBindings, ...c.clusterRoles, ...c.clusterRoleBindings];
+  // Built here as `kubeid graph` builds it, without the checks (no risk colours): they take long.
+  const data = buildGraph(buildWorkspace([manifestsFromObjects(objects, 'cluster.json')]), { source: 'synthetic cluster' });
+  const html = join(mkdtempSync(join(tmpdir(), 'kubeid-graph-worker-')), 'graph.html');
+  writeFileSync(
+    html,
+    graphPage({
+      nonce: randomBytes(18).toString('base64'),
+      title: 'worker',
+      script: { inline: webviewBundle(repoPath('dist')) },
+      dataJson: JSON.stringify(encodeGraph(data)),
+    }),
+  );
+  assert.ok(data.nodes.length > 5000, `${data.nodes.length} nodes`);
+
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  // Counts the views the worker answers: the page's own Worker, watched.
+  await page.addInitScript(`{
+    const Real = window.Worker;
+    window.__answers = 0;
+    window.Worker = class extends Real {
+      constructor(...a) { super(...a); this.addEventListener('message', (e) => e.data.type === 'view' && window.__answers++); }
+    };
+  }`);
+  await page.goto(pathToFileURL(html).href);
+  await page.waitForSelector('body[data-ready="true"]');
+  const answered = (n: number) =>
+    page.waitForFunction((k) => {
+      const w = globalThis as unknown as PageGlobals;
+      return (w.__answers as number) >= k && !w.document.body.dataset.pending;
+    }, n);
+  const focus = (await status(page)).match(/2 hops around (\S+)|1 hop around (\S+)/);
+  assert.ok(focus, await status(page));
+  const ns = namespaceName(3);
+  await page.selectOption('#namespace', ns);
+  await answered(1);
+  await page.fill('#search', `${ns}/`);
+  await page.waitForSelector('#search-results li[data-id^="RoleBinding:"]');
+  const binding = (await page.locator('#search-results li[data-id^="RoleBinding:"]').first().getAttribute('data-id'))!;
+  await page.locator(`#search-results li[data-id="${binding}"]`).click();
+  await answered(2);
+  // The selection, made while the worker computed, is on the new drawing with the keyboard focus.
+  assert.deepEqual(await ids(page, 'g.node.selected'), [binding]);
+  assert.equal(await page.locator(':focus').getAttribute('data-id'), binding);
+  await page.selectOption('#hops', '3');
+  await answered(3);
+  // What the worker drew is what the view functions give in node, run on the graph's JSON.
+  const expected = collapseGroups(focusGraph(filterGraph(data, { namespace: ns }), binding, 3, 3000), () => false);
+  assert.deepEqual(await drawnNodes(page), expected.nodes.map((n) => n.id).sort());
+  assert.deepEqual(await drawnEdges(page), expected.edges.map((e) => e.id).sort());
+  assert.match(await status(page), new RegExp(`3 hops around ${binding.slice('RoleBinding:'.length)}`));
+  await screenshot(page, 'worker');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('inside VS Code: a graph sent again after a workspace change is drawn in the same focus, filters and zoom', async () => {
+  const rbac = readFileSync(join(FIXTURE, 'rbac.yaml'), 'utf8');
+  const graphOf = (text: string) =>
+    encodeGraph(workspaceGraph(buildWorkspace([parseManifestText(text, 'rbac.yaml')], { defaults: false }), 'workspace'));
+  // The page of the panel: no data inside, the graph comes from the host.
+  const html = join(mkdtempSync(join(tmpdir(), 'kubeid-graph-live-')), 'panel.html');
+  writeFileSync(
+    html,
+    graphPage({ nonce: randomBytes(18).toString('base64'), title: 'panel', script: { inline: webviewBundle(repoPath('dist')) } }),
+  );
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(`{
+    let state;
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => (window.__posted = [...(window.__posted || []), m]),
+      getState: () => state,
+      setState: (s) => (state = s),
+    });
+  }`);
+  await page.goto(pathToFileURL(html).href);
+  await page.waitForFunction(() =>
+    (((globalThis as unknown as PageGlobals).__posted as Array<{ type: string }> | undefined) ?? []).some((m) => m.type === 'ready'),
+  );
+  const send = (data: unknown) => page.evaluate(`window.postMessage(${JSON.stringify({ type: 'graph', data })}, '*')`);
+  await send(graphOf(rbac));
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.selectOption('#namespace', 'shop');
+  await page.click('g.node[data-id="Role:shop/pod-reader"]');
+  await page.click('#details button:text("Focus here")');
+  await page.selectOption('#hops', '1');
+  const box = (await page.locator('#canvas').boundingBox())!;
+  await page.mouse.move(box.x + 300, box.y + 300);
+  await page.mouse.wheel(0, -300);
+  await page.waitForTimeout(400); // d3's wheel zoom ends 150 ms after the last wheel event
+  const zoom = await page.locator('g.viewport').getAttribute('transform');
+  assert.ok(zoom && !(await drawnNodes(page)).includes('RoleBinding:shop/newcomer-reads-pods'));
+
+  // The workspace changed: a new binding of the focused role.
+  const added = `${rbac}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: newcomer-reads-pods, namespace: shop}\nsubjects: [{kind: User, name: newcomer}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}\n`;
+  await send(graphOf(added));
+  await page.waitForSelector('g.node[data-id="RoleBinding:shop/newcomer-reads-pods"]');
+  assert.equal(await page.inputValue('#namespace'), 'shop');
+  assert.equal(await page.inputValue('#hops'), '1');
+  assert.match(await status(page), /1 hop around shop\/pod-reader/);
+  assert.equal(await page.locator('g.viewport').getAttribute('transform'), zoom);
+  assert.equal(await text(page, '#details h2'), 'Role shop/pod-reader');
+  assert.deepEqual(await ids(page, 'g.node.selected'), ['Role:shop/pod-reader']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard and screen readers: Tab reaches every control and the graph, search is a combobox, results are announced', async () => {
+  const { page, errors } = await openGraph(browser, small);
+  const reached: string[] = [];
+  for (let i = 0; i < 30 && !reached.at(-1)?.includes(':'); i++) {
+    await page.keyboard.press('Tab');
+    const focused = page.locator(':focus');
+    reached.push((await focused.getAttribute('id')) ?? (await focused.getAttribute('data-id')) ?? '?');
+  }
+  // Toolbar, filters, then one node of the graph (a roving tab stop: arrows move inside it).
+  assert.deepEqual(reached.slice(0, -1), [
+    'search',
+    'query',
+    'ask',
+    'clear-query',
+    'focus-mode',
+    'hops',
+    'fit',
+    'export-svg',
+    'export-png',
+    'namespace',
+    'kind-User',
+    'kind-Group',
+    'kind-ServiceAccount',
+    'hide-system',
+    'hide-defaults',
+    'risk',
+    'collapse-groups',
+  ]);
+  assert.match(reached.at(-1)!, /^[A-Za-z]+:/);
+  await page.keyboard.press('Enter');
+  assert.equal(await text(page, '#announce'), `Details of ${await text(page, '#details h2')}`);
+
+  await page.fill('#search', 'pod');
+  assert.equal(await page.getAttribute('#search', 'aria-expanded'), 'true');
+  assert.equal(await page.getAttribute('#search', 'aria-activedescendant'), 'hit-0');
+  await page.press('#search', 'ArrowDown');
+  assert.equal(await page.getAttribute('#search', 'aria-activedescendant'), 'hit-1');
+  assert.match(await text(page, '#announce'), /^\d+ nodes found$/);
+  await page.press('#search', 'Escape');
+  assert.equal(await page.getAttribute('#search', 'aria-expanded'), 'false');
+
+  await page.fill('#query', 'who can get pods in shop');
+  await page.press('#query', 'Enter');
+  const paths = await page.locator('#paths > li').count();
+  assert.ok(paths > 1);
+  assert.equal(await text(page, '#announce'), `${paths} paths allow get pods in namespace "shop"`);
+  await page.fill('#query', 'who can fly');
+  await page.press('#query', 'Enter');
+  assert.match(await text(page, '#announce'), /expected who can VERB TYPE/);
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -11,33 +11,23 @@ import {
   type GraphNode,
   type QueryResult,
 } from '../../server/src/core/graph/protocol';
-import {
-  collapseGroups,
-  filterGraph,
-  focusGraph,
-  groupId,
-  indexGraph,
-  searchNodes,
-  type GraphFilter,
-  type GraphIndex,
-  type GraphView,
-} from '../../server/src/core/graph/view';
+import type { CompactGraph } from '../../server/src/core/graph/compact';
+import { focusGraph, groupId, indexGraph, searchNodes, type GraphFilter, type GraphIndex } from '../../server/src/core/graph/view';
 import { nodeDetails, queryDetails, type DetailsActions } from './details';
 import { el } from './dom';
 import { Engine } from './engine';
 import { exportPng, exportSvg } from './export';
 import type { Host } from './host';
-import { layout } from './layout';
+import { isExpanded, layoutOf, type ViewRequest, type ViewResult } from './pipeline';
 import { Renderer } from './render';
+import { Views } from './views';
 
 /** Above this many nodes the graph opens in focus mode. */
 const FOCUS_DEFAULT_ABOVE = 300;
 /** The first focus shows two hops when they hold at most this many nodes, else one. */
 const FIRST_FOCUS = 800;
-/** A focus stops growing here; the view stays fluent. */
-const FOCUS_LIMIT = 3000;
-/** Views larger than this are not drawn: the user is asked to filter or focus. */
-const MAX_DRAWN = 6000;
+/** Search shows at most this many nodes. */
+const SEARCH_HITS = 30;
 
 interface State {
   filter: GraphFilter;
@@ -59,23 +49,31 @@ export class App {
   private readonly into: Map<string, GraphEdge[]>;
   private readonly out: Map<string, GraphEdge[]>;
   private readonly engine: Engine;
+  private readonly views: Views;
   private state: State;
-  private filtered: { key: string; view: GraphView; index: GraphIndex } | undefined;
+  /** The latest view asked for: results of older ones are dropped. */
+  private asked = 0;
+  /** Move the keyboard focus to the selected node once the view being computed is drawn. */
+  private focusSelected = false;
+  private started = false;
   private result: QueryResult | undefined;
   private readonly renderer: Renderer;
   private readonly details: HTMLElement;
   private readonly status: HTMLElement;
   private readonly message: HTMLElement;
+  private readonly announcer: HTMLElement;
   private readonly controls: Record<string, HTMLInputElement | HTMLSelectElement>;
 
   constructor(
     root: HTMLElement,
     private readonly data: GraphData,
     private readonly host: Host,
+    raw: CompactGraph | string,
   ) {
     this.index = indexGraph(data);
     ({ byId: this.byId, into: this.into, out: this.out } = this.index);
     this.engine = new Engine(data);
+    this.views = new Views(data, this.index, raw);
     const large = data.nodes.length > FOCUS_DEFAULT_ABOVE;
     const saved = host.state() as Partial<State> | undefined;
     this.state = {
@@ -93,10 +91,12 @@ export class App {
     const app = el('div', { id: 'app' });
     const canvas = el('div', { id: 'canvas' });
     this.message = el('div', { class: 'message', role: 'status', hidden: '' });
-    this.details = el('aside', { id: 'details', 'aria-label': 'Details', 'aria-live': 'polite' });
+    this.details = el('aside', { id: 'details', 'aria-label': 'Details' });
     this.status = el('div', { id: 'status', role: 'status' });
+    // What screen readers say after a query or a search: short, where the details pane would be long.
+    this.announcer = el('div', { id: 'announce', class: 'sr-only', role: 'status', 'aria-live': 'polite' });
     this.controls = {};
-    app.append(this.toolbar(), this.filters(), canvas, this.details, this.status);
+    app.append(this.toolbar(), this.filters(), canvas, this.details, this.status, this.announcer);
     canvas.append(this.message);
     root.replaceChildren(app);
     this.renderer = new Renderer(canvas, {
@@ -107,6 +107,8 @@ export class App {
         if (n?.apiGroup !== undefined && (n.kind === 'ApiGroup' || n.kind === 'Resource')) this.toggleGroup(n.apiGroup);
         else this.setFocus(id);
       },
+      // Kept for the next time the view starts: the panel shown again, or a new graph.
+      moved: () => this.save(),
     });
     this.details.append(el('div', { class: 'muted' }, 'Click a node for its details; double-click opens its manifest.'));
     if (this.state.query) this.result = this.engine.query(this.state.query);
@@ -121,8 +123,13 @@ export class App {
     const own = this.data.nodes.filter((n) => n.origin === 'workspace' || n.origin === 'cluster');
     const pool = own.length ? own : this.data.nodes.filter((n) => n.layer === 'subject');
     let best: GraphNode | undefined;
-    for (const n of pool)
-      if (!best || compareRisk(n.risk, best.risk) < 0 || (compareRisk(n.risk, best.risk) === 0 && degree(n) > degree(best))) best = n;
+    let most = 0;
+    for (const n of pool) {
+      const c = best ? compareRisk(n.risk, best.risk) : -1;
+      if (c > 0) continue;
+      const d = degree(n);
+      if (c < 0 || d > most) [best, most] = [n, d];
+    }
     return best?.id;
   }
 
@@ -133,31 +140,47 @@ export class App {
   // ---- controls ----
 
   private toolbar(): HTMLElement {
+    // A combobox: the keyboard stays in the input, the list's current option is announced.
     const search = el('input', {
       id: 'search',
       type: 'search',
+      role: 'combobox',
       placeholder: 'Search by name',
       'aria-label': 'Search nodes by name',
+      'aria-controls': 'search-results',
+      'aria-expanded': 'false',
+      'aria-autocomplete': 'list',
       autocomplete: 'off',
     });
-    const results = el('ul', { id: 'search-results', role: 'listbox', hidden: '' });
+    const results = el('ul', { id: 'search-results', role: 'listbox', 'aria-label': 'Nodes found', hidden: '' });
+    const show = (on: boolean, current?: HTMLElement) => {
+      results.hidden = !on;
+      search.setAttribute('aria-expanded', String(on));
+      if (on && current) search.setAttribute('aria-activedescendant', current.id);
+      else search.removeAttribute('aria-activedescendant');
+    };
     const choose = (id: string) => {
-      results.hidden = true;
+      show(false);
       search.value = '';
       if (this.state.focusMode) this.setFocus(id);
       this.select(id, true);
       if (!this.state.focusMode) this.renderer.centre(this.viewId(id), Math.max(0.8, this.renderer.transform().k));
     };
     search.addEventListener('input', () => {
-      const hits = searchNodes(this.data.nodes, search.value, 30);
+      const hits = searchNodes(this.data.nodes, search.value, SEARCH_HITS);
       results.replaceChildren(
         ...hits.map((n, i) => {
-          const li = el('li', { role: 'option', 'data-id': n.id, 'aria-selected': String(i === 0) }, `${n.kind} ${n.label}`);
+          const li = el(
+            'li',
+            { id: `hit-${i}`, role: 'option', 'data-id': n.id, 'aria-selected': String(i === 0) },
+            `${n.kind} ${n.label}`,
+          );
           li.addEventListener('click', () => choose(n.id));
           return li;
         }),
       );
-      results.hidden = hits.length === 0;
+      show(hits.length > 0, results.querySelector<HTMLElement>('li') ?? undefined);
+      this.announce(search.value.trim() ? `${hits.length === SEARCH_HITS ? `at least ${SEARCH_HITS}` : hits.length} nodes found` : '');
     });
     search.addEventListener('keydown', (e) => {
       const items = [...results.querySelectorAll('li')];
@@ -166,10 +189,11 @@ export class App {
         e.preventDefault();
         const next = Math.max(0, Math.min(items.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)));
         items.forEach((li, i) => li.setAttribute('aria-selected', String(i === next)));
+        if (items[next]) show(true, items[next]);
       } else if (e.key === 'Enter' && items[at]) {
         choose(items[at].dataset.id!);
       } else if (e.key === 'Escape') {
-        results.hidden = true;
+        show(false);
       }
     });
     const query = el('input', {
@@ -185,6 +209,7 @@ export class App {
       this.result = this.state.query ? this.engine.query(this.state.query) : undefined;
       this.update();
       if (this.result) this.showQuery();
+      this.announce(this.result ? querySummary(this.result) : '');
       this.save();
     };
     query.addEventListener('keydown', (e) => {
@@ -286,8 +311,7 @@ export class App {
   }
 
   private isExpanded(apiGroup: string): boolean {
-    // Toggled groups are the exceptions: expanded ones when collapsed by default, and the reverse.
-    return this.state.collapsed === this.state.toggled.includes(apiGroup);
+    return isExpanded(this.state, apiGroup);
   }
 
   private toggleGroup(apiGroup: string): void {
@@ -345,7 +369,9 @@ export class App {
     if (!node) return;
     this.state.selected = id;
     this.renderer.select(this.viewId(id), focus);
+    if (document.body.dataset.pending) this.focusSelected ||= focus;
     const actions = this.actions();
+    this.announce(`Details of ${node.kind} ${node.label}`);
     nodeDetails(
       this.details,
       { node, byId: this.byId, into: this.into.get(id) ?? [], out: this.out.get(id) ?? [], engine: this.engine },
@@ -393,60 +419,58 @@ export class App {
 
   // ---- pipeline ----
 
-  /** The filtered graph and its index, cached while the filter stays the same. */
-  private filteredView(): { view: GraphView; index: GraphIndex } {
-    const key = JSON.stringify(this.state.filter);
-    if (this.filtered?.key !== key) {
-      const none = !Object.values(this.state.filter).some((v) => v !== undefined && v !== false);
-      const view = none ? this.data : filterGraph(this.data, this.state.filter);
-      this.filtered = { key, view, index: none ? this.index : indexGraph(view) };
-    }
-    return this.filtered;
-  }
-
   private update(transform?: { x: number; y: number; k: number }): void {
     const started = performance.now();
-    const { view: filtered, index } = this.filteredView();
-    let view: GraphView = filtered;
-    let note = '';
-    if (this.result && !this.result.error && this.state.focusMode) {
-      const on = new Set(this.result.paths.flatMap((p) => p.nodes));
-      view = {
-        nodes: filtered.nodes.filter((n) => on.has(n.id)),
-        edges: filtered.edges.filter((e) => on.has(e.source) && on.has(e.target)),
-      };
-      note = 'the paths of the query';
-    } else if (this.state.focusMode) {
-      const focus = this.state.focus;
-      const shown = focus && index.byId.has(focus);
-      view = shown ? focusGraph(filtered, focus, this.state.hops, FOCUS_LIMIT, index) : { nodes: [], edges: [] };
-      const label = focus ? (this.byId.get(focus)?.label ?? focus) : '';
-      note = shown ? `${this.state.hops} hop${this.state.hops > 1 ? 's' : ''} around ${label}` : '';
-      if (!shown) this.showMessage(focus ? `${label} is hidden by the filters.` : 'Search for a node to focus on.');
-      if (view.truncated) note += ` (stopped at ${FOCUS_LIMIT} nodes)`;
-    }
-    view = collapseGroups(view, (g) => this.isExpanded(g));
-    if (view.nodes.length > MAX_DRAWN) {
-      this.showMessage(`${view.nodes.length} nodes are too many to draw: turn on focus mode, or filter by namespace or risk.`);
-      view = { nodes: [], edges: [] };
-    } else if (view.nodes.length > 0) {
-      this.showMessage(undefined);
-    } else if (!this.state.focusMode) {
-      this.showMessage('Nothing matches the filters.');
-    }
-    const l = layout(view.nodes, view.edges);
-    this.renderer.draw(l, view.edges);
+    const s = this.state;
+    const request: ViewRequest = {
+      filter: s.filter,
+      focusMode: s.focusMode,
+      focus: s.focus,
+      hops: s.hops,
+      collapsed: s.collapsed,
+      toggled: s.toggled,
+      pathNodes: this.result && !this.result.error ? this.result.paths.flatMap((p) => p.nodes) : undefined,
+    };
+    const asked = ++this.asked;
+    const result = this.views.run(request);
+    if (!(result instanceof Promise)) return this.draw(result, started, transform);
+    // Off the main thread: the old drawing stays, usable, until the new one comes.
+    document.body.dataset.pending = 'true';
+    void result.then((r) => {
+      if (asked !== this.asked) return;
+      delete document.body.dataset.pending;
+      this.draw(r, started, transform);
+    });
+  }
+
+  private draw(r: ViewResult, started: number, transform?: { x: number; y: number; k: number }): void {
+    this.showMessage(r.message);
+    this.renderer.draw(layoutOf(r), r.edges);
     this.highlight();
-    if (this.state.selected) this.renderer.select(this.viewId(this.state.selected));
+    if (this.state.selected) this.renderer.select(this.viewId(this.state.selected), this.focusSelected);
+    this.focusSelected = false;
     if (transform) this.renderer.restore(transform);
     else if (this.state.focusMode && this.state.focus && !this.result) this.renderer.fit(this.viewId(this.state.focus));
     else this.renderer.fit();
-    const shown = `${view.nodes.length} nodes, ${view.edges.length} edges shown of ${this.data.nodes.length} nodes`;
-    this.status.textContent = `${this.data.source}: ${shown}${note ? ` — ${note}` : ''}`;
-    document.body.dataset.nodes = String(view.nodes.length);
-    document.body.dataset.edges = String(view.edges.length);
-    document.body.dataset.renderMs = (performance.now() - started).toFixed(1);
+    const shown = `${r.nodes.length} nodes, ${r.edges.length} edges shown of ${this.data.nodes.length} nodes`;
+    this.status.textContent = `${this.data.source}: ${shown}${r.note ? ` — ${r.note}` : ''}`;
+    const body = document.body.dataset;
+    body.nodes = String(r.nodes.length);
+    body.edges = String(r.edges.length);
+    body.renderMs = (performance.now() - started).toFixed(1);
+    if (!body.ready) {
+      body.ready = 'true';
+      // Since navigation started: what the graph benchmark reports as time to first render.
+      body.readyMs = performance.now().toFixed(0);
+    }
+    // After this view is painted: the worker of a large graph loads while the user looks.
+    if (!this.started) requestAnimationFrame(() => setTimeout(() => this.views.start()));
+    this.started = true;
     this.save();
+  }
+
+  private announce(text: string): void {
+    this.announcer.textContent = text;
   }
 
   private showMessage(text: string | undefined): void {
@@ -454,8 +478,21 @@ export class App {
     this.message.textContent = text ?? '';
   }
 
+  dispose(): void {
+    this.views.dispose();
+    this.asked++; // a view still being computed is never drawn
+    delete document.body.dataset.pending;
+  }
+
   reveal(id: string): void {
     if (!this.byId.has(id)) return;
     this.setFocus(id);
   }
+}
+
+/** One sentence for screen readers: how many paths allow the request, or why it was not understood. */
+function querySummary(r: QueryResult): string {
+  if (r.error) return r.error;
+  const n = r.paths.length;
+  return `${n === 0 ? 'No path' : n === 1 ? 'One path' : `${n} paths`} ${n === 1 ? 'allows' : 'allow'} ${r.request}`;
 }

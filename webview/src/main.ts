@@ -19,13 +19,13 @@ root.textContent = 'Loading the access graph…';
 document.body.append(root);
 
 let app: App | undefined;
-function show(data: CompactGraph): void {
+/** `raw` is the page's JSON text or the host's object: the worker of a large graph gets it as is. */
+function show(raw: CompactGraph | string): void {
   try {
     root.className = '';
-    app = new App(root, decodeGraph(data), host);
-    document.body.dataset.ready = 'true';
-    // Since navigation started: what the graph benchmark reports as time to first render.
-    document.body.dataset.readyMs = performance.now().toFixed(0);
+    app?.dispose();
+    // A graph sent again (the workspace changed) opens in the view state the last one saved.
+    app = new App(root, decodeGraph(typeof raw === 'string' ? (JSON.parse(raw) as CompactGraph) : raw), host, raw);
   } catch (e) {
     root.textContent = `The access graph could not be shown: ${(e as Error).message}`;
   }
@@ -33,7 +33,7 @@ function show(data: CompactGraph): void {
 
 const embedded = document.getElementById('kubeid-graph-data');
 if (embedded?.textContent) {
-  show(JSON.parse(embedded.textContent) as CompactGraph);
+  show(embedded.textContent);
 } else {
   host.onMessage((m: HostToWebview) => {
     switch (m.type) {

@@ -15,6 +15,8 @@ interface RenderEvents {
   open(id: string): void;
   /** Space or Enter on a node: its main action (collapse/expand a group, focus). */
   activate(id: string): void;
+  /** The user panned or zoomed. */
+  moved(): void;
 }
 
 const KIND_TAG: Record<string, string> = {
@@ -59,6 +61,11 @@ export class Renderer {
   private current: Layout | undefined;
   private edges: GraphEdge[] = [];
   private focused: string | undefined;
+  /**
+   * The container's size, kept by a ResizeObserver: reading it after a draw would force the
+   * browser to lay out thousands of new elements at once (400 ms for 2,000 nodes), then again.
+   */
+  private size: { width: number; height: number };
 
   constructor(
     private readonly container: HTMLElement,
@@ -72,11 +79,22 @@ export class Renderer {
     this.root = this.svg.append('g').attr('class', 'viewport');
     this.zoomer = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.02, 4])
+      // d3's default measures the SVG on every zoom event, forcing a layout of the whole drawing.
+      .extent(() => [
+        [0, 0],
+        [this.size.width, this.size.height],
+      ])
       // d3's default filter, without double-click zoom: a double click opens the manifest.
       .filter((e: MouseEvent) => e.type !== 'dblclick' && (!e.ctrlKey || e.type === 'wheel') && !e.button)
-      .on('zoom', (e: { transform: { toString(): string } }) => this.root.attr('transform', e.transform.toString()));
+      .on('zoom', (e: { transform: { toString(): string } }) => this.root.attr('transform', e.transform.toString()))
+      .on('end', (e: { sourceEvent: unknown }) => {
+        if (e.sourceEvent) this.events.moved();
+      });
     this.svg.call(this.zoomer);
     this.svg.on('keydown', (e: KeyboardEvent) => this.key(e));
+    const { width, height } = container.getBoundingClientRect();
+    this.size = { width, height };
+    new ResizeObserver(([e]) => (this.size = { width: e.contentRect.width, height: e.contentRect.height })).observe(container);
   }
 
   get layout(): Layout | undefined {
@@ -202,7 +220,7 @@ export class Renderer {
   fit(centre?: string): void {
     const l = this.current;
     if (!l) return;
-    const { width, height } = this.container.getBoundingClientRect();
+    const { width, height } = this.size;
     const k = Math.min(1, (width - 20) / Math.max(1, l.width), (height - 20) / Math.max(1, l.height));
     const p = centre ? l.placed.get(centre) : undefined;
     if (p && k < READABLE) return this.centre(p.node.id, 0.8);
@@ -215,7 +233,7 @@ export class Renderer {
   centre(id: string, k = this.transform().k): void {
     const p = this.current?.placed.get(id);
     if (!p) return;
-    const { width, height } = this.container.getBoundingClientRect();
+    const { width, height } = this.size;
     this.zoomer.transform(this.svg, zoomIdentity.translate(width / 2 - (p.x + NODE_WIDTH / 2) * k, height / 2 - p.y * k).scale(k));
   }
 
@@ -267,7 +285,7 @@ export class Renderer {
   }
 
   private ensureVisible(p: Placed): void {
-    const { width, height } = this.container.getBoundingClientRect();
+    const { width, height } = this.size;
     const t = this.transform();
     const x = p.x * t.k + t.x;
     const y = p.y * t.k + t.y;

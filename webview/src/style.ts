@@ -36,6 +36,7 @@ button { background: var(--k-button-bg); color: var(--k-button-fg); border: none
 button:disabled { opacity: 0.5; cursor: default; }
 :focus-visible { outline: 1px solid var(--k-focus); outline-offset: 1px; }
 #search { width: 14em; } #query { width: 22em; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 #search-results { position: absolute; z-index: 2; background: var(--k-panel); border: 1px solid var(--k-border); max-height: 40vh; overflow: auto; margin: 0; padding: 0; list-style: none; }
 #search-results li { padding: 2px 8px; cursor: pointer; }
 #search-results li[aria-selected="true"], #search-results li:hover { background: var(--k-focus); color: var(--k-button-fg); }

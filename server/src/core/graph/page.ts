@@ -32,6 +32,10 @@ export function graphPage(o: PageOptions): string {
     `style-src 'nonce-${o.nonce}'${extra}`,
     // The PNG export draws the SVG through an image: blob: and data: only.
     `img-src blob: data:${extra}`,
+    // The view pipeline of a large graph runs in a worker the bundle starts from a blob: URL of its
+    // own embedded text (webview/src/views.ts). VS Code webviews cannot start a worker from their
+    // resource URL (it is cross-origin) and nothing else is loaded: blob: only, no script-src change.
+    `worker-src blob:`,
   ].join('; ');
   const data =
     o.dataJson === undefined ? '' : `<script type="application/json" id="kubeid-graph-data">${embeddableJson(o.dataJson)}</script>\n`;
