@@ -55,9 +55,14 @@ async function pullSettings(): Promise<void> {
   settings = parseSettings(await connection.workspace.getConfiguration('kubeid'));
 }
 
-function refresh(): void {
+/** The document edited since the last round: its diagnostics are published first. */
+let edited: string | undefined;
+
+async function refresh(): Promise<void> {
+  const first = edited;
+  edited = undefined;
   try {
-    diagnostics.publish(model.analysis(), settings.checks);
+    if (!(await diagnostics.publish(model.analysis(), settings.checks, first))) return; // a newer round took over
   } catch (e) {
     // A bug in one check must not take the server down: report it and keep serving.
     connection.console.error(`kubeid: computing diagnostics failed: ${(e as Error).stack ?? String(e)}`);
@@ -66,10 +71,13 @@ function refresh(): void {
 }
 
 let pending: NodeJS.Timeout | undefined;
-function scheduleRefresh(): void {
-  // Coalesce bursts of changes (typing, a git checkout touching many files).
+/** Set once the settings and the workspace are read: the first round follows, and covers every change before it. */
+let initialized = false;
+/** Coalesce bursts of changes: a git checkout touching many files waits longer than typing, which is analysed incrementally. */
+function scheduleRefresh(delay = 150): void {
+  if (!initialized) return;
   clearTimeout(pending);
-  pending = setTimeout(refresh, 150);
+  pending = setTimeout(() => void refresh(), delay);
 }
 
 connection.onInitialized(async () => {
@@ -83,7 +91,8 @@ connection.onInitialized(async () => {
     connection.console.error(`kubeid: reading the workspace failed: ${(e as Error).message}`);
   }
   for (const d of documents.all()) trackDocument(d);
-  refresh();
+  initialized = true;
+  await refresh();
 });
 
 connection.onDidChangeConfiguration(async () => {
@@ -94,16 +103,18 @@ connection.onDidChangeConfiguration(async () => {
 
 function trackDocument(d: TextDocument): void {
   const path = fsPath(d.uri);
-  if (path) model.setText(path, d.getText());
+  if (!path) return;
+  model.setText(path, d.getText());
+  edited = path;
 }
 
 documents.onDidChangeContent((e) => {
   trackDocument(e.document);
-  scheduleRefresh();
+  scheduleRefresh(10);
 });
 documents.onDidClose((e) => {
   const path = fsPath(e.document.uri);
-  if (path) void model.revert(path).then(scheduleRefresh);
+  if (path) void model.revert(path).then(() => scheduleRefresh());
 });
 
 connection.onDidChangeWatchedFiles(async (params) => {

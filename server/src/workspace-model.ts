@@ -1,9 +1,12 @@
 // The language server's model of the workspace manifests: one parsed file per path, updated
-// file by file as files change on disk.
+// file by file as files change on disk or in the editor (an edited file re-parses only its edited
+// documents), and the checks' findings, recomputed only where an edit can change them.
 import { readFile, stat } from 'node:fs/promises';
+import { reparseManifestText } from './core/manifest/incremental';
 import { loadManifestPaths } from './core/manifest/load';
-import { parseManifestText, type ParsedFile } from './core/manifest/parse';
-import { contextFor, type CheckContext } from './core/checks';
+import type { ParsedFile } from './core/manifest/parse';
+import { ALL_CHECKS, contextFor, type CheckContext } from './core/checks';
+import { checkIncrementally, type Checked } from './core/checks/incremental';
 import type { ServerStatus } from './protocol';
 
 /** Everything the features ask about one version of the model, computed once per version. */
@@ -11,6 +14,8 @@ export interface Analysis {
   version: number;
   ctx: CheckContext;
   file: (path: string) => ParsedFile | undefined;
+  /** Every check's findings (computed on first call, from the last version checked). */
+  checked(): Checked;
 }
 
 const MANIFEST = /\.(ya?ml|json)$/i;
@@ -20,6 +25,7 @@ export class WorkspaceModel {
   /** Bumped on every change; analyses are cached per version. */
   private version = 0;
   private cached: Analysis | undefined;
+  private lastChecked: Checked | undefined;
 
   private set(path: string, file: ParsedFile | undefined): void {
     if (file) this.byPath.set(path, file);
@@ -30,7 +36,14 @@ export class WorkspaceModel {
   analysis(): Analysis {
     if (this.cached?.version !== this.version) {
       const byPath = new Map(this.byPath);
-      this.cached = { version: this.version, ctx: contextFor([...byPath.values()]), file: (p) => byPath.get(p) };
+      const ctx = contextFor([...byPath.values()]);
+      let checked: Checked | undefined;
+      this.cached = {
+        version: this.version,
+        ctx,
+        file: (p) => byPath.get(p),
+        checked: () => (checked ??= this.lastChecked = checkIncrementally(ctx, ALL_CHECKS, this.lastChecked)),
+      };
     }
     return this.cached;
   }
@@ -58,7 +71,7 @@ export class WorkspaceModel {
 
   /** Replaces a file's content with the editor's (unsaved) text. */
   setText(path: string, text: string): void {
-    this.set(path, parseManifestText(text, path));
+    this.set(path, reparseManifestText(this.byPath.get(path), text, path));
   }
 
   async revert(path: string): Promise<void> {

@@ -1,42 +1,55 @@
 // Diagnostics for every manifest of the workspace: the checks of server/src/core/checks run over
 // the whole model (a grant in one file depends on roles and bindings in others), and each file
 // gets its findings; only files whose diagnostics changed are sent (cleared when none are left).
+// The file being edited goes first; the others follow on a later turn of the event loop.
 import { pathToFileURL } from 'node:url';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
-import { ALL_CHECKS, runChecks, type CheckSettings } from '../core/checks';
-import { problemFindings } from '../core/checks/run';
+import type { CheckSettings, Finding } from '../core/checks';
+import { problemFindings, settle } from '../core/checks/run';
 import { toDiagnostic } from '../lsp-convert';
 import type { Analysis } from '../workspace-model';
 
 export class DiagnosticsPublisher {
   /** What was last sent per file, serialised, to send only what changed. */
   private published = new Map<string, string>();
+  /** Bumped per round: a round overtaken by a newer one stops. */
+  private round = 0;
 
   constructor(private readonly connection: Connection) {}
 
-  publish(analysis: Analysis, settings: CheckSettings): void {
-    const findings = runChecks(analysis.ctx, ALL_CHECKS, settings);
-    const out = new Map<string, Diagnostic[]>();
+  /** Publishes a round; resolves when it is done (false when a newer round overtook it). */
+  async publish(analysis: Analysis, settings: CheckSettings, first?: string): Promise<boolean> {
+    const round = ++this.round;
     // Problems reading the manifests (broken YAML, wrong field types, a file too large to read) are
     // reported too, by code, at their place or at the top of the file; problems of paths that are
     // not files of the model (an unreadable folder) only in the status.
-    const placed = analysis.ctx.workspace.problems.filter((p) => p.span || analysis.file(p.file));
-    findings.push(...problemFindings(placed, settings));
-    for (const f of findings) {
-      const d = toDiagnostic(f, (p) => analysis.file(p));
-      if (!d) continue;
-      let list = out.get(f.file);
-      if (!list) out.set(f.file, (list = []));
-      list.push(d);
-    }
-    const next = new Map<string, string>();
-    for (const [file, diagnostics] of out) {
+    const findings = (file?: string): Finding[] => {
+      const out = settle(analysis.ctx, analysis.checked().byCheck, settings, file);
+      const placed = analysis.ctx.workspace.problems.filter(
+        (p) => (file === undefined || p.file === file) && (p.span || analysis.file(p.file)),
+      );
+      return out.concat(problemFindings(placed, settings));
+    };
+    const sent = new Set<string>();
+    const update = (file: string, found: readonly Finding[]): void => {
+      sent.add(file);
+      const diagnostics = found.flatMap((f) => toDiagnostic(f, (p) => analysis.file(p)) ?? []);
       const key = JSON.stringify(diagnostics);
-      next.set(file, key);
-      if (this.published.get(file) !== key) this.send(file, diagnostics);
+      if ((this.published.get(file) ?? '[]') === key) return;
+      this.send(file, diagnostics);
+      if (diagnostics.length) this.published.set(file, key);
+      else this.published.delete(file);
+    };
+    if (first !== undefined) {
+      update(first, findings(first));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (round !== this.round) return false;
     }
-    for (const file of this.published.keys()) if (!next.has(file)) this.send(file, []);
-    this.published = next;
+    const byFile = new Map<string, Finding[]>();
+    for (const f of findings()) if (!sent.has(f.file)) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
+    for (const [file, found] of byFile) update(file, found);
+    for (const file of [...this.published.keys()]) if (!sent.has(file)) update(file, []);
+    return true;
   }
 
   private send(file: string, diagnostics: Diagnostic[]): void {

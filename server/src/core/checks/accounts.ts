@@ -39,7 +39,8 @@ export class Accounts {
 
   constructor(ctx: CheckContext) {
     this.evaluator = ctx.workspace.evaluator;
-    const manifests = new Map(ctx.objects.map((o) => [o.object, o.manifest]));
+    const manifests = new Map<object, Manifest>();
+    for (const o of ctx.workspace.objects) if (o.object.kind === 'ServiceAccount') manifests.set(o.object, o.manifest);
     // Later objects of the same name replace earlier ones, as in the merged policy.
     for (const object of ctx.workspace.policy.serviceAccounts) {
       const entry: AccountEntry = { object };
@@ -54,10 +55,7 @@ export class Accounts {
     const p = this.evaluator.policy;
     for (const b of [...p.clusterRoleBindings, ...p.roleBindings]) {
       const scope = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '';
-      for (const s of b.subjects) {
-        const user = username(s, scope);
-        if (user !== undefined) push(this.bindingsByUser, user, { binding: b, scope });
-      }
+      for (const user of usernames(b, scope)) push(this.bindingsByUser, user, { binding: b, scope });
     }
   }
 
@@ -126,6 +124,17 @@ function push<T>(map: Map<string, T[]>, k: string, v: T): void {
   else map.set(k, [v]);
 }
 
+const usernamesOf = new WeakMap<readonly Subject[], Map<string, string[]>>();
+
+/** The usernames a binding's subjects match, kept per subjects list and scope (the copies of a moved object share the list). */
+function usernames(b: Binding, scope: string): string[] {
+  let byScope = usernamesOf.get(b.subjects);
+  if (!byScope) usernamesOf.set(b.subjects, (byScope = new Map<string, string[]>()));
+  let out = byScope.get(scope);
+  if (!out) byScope.set(scope, (out = b.subjects.flatMap((s) => username(s, scope) ?? [])));
+  return out;
+}
+
 /** The username a subject matches (appliesToUser); undefined for groups and subjects that match no one. */
 function username(s: Subject, scope: string): string | undefined {
   if (s.kind === 'User') return s.name;
@@ -170,7 +179,7 @@ export function accountRelated(entry: AccountEntry, message: string): Related[] 
 
 /** Related information pointing at a binding's metadata.name, when it comes from a workspace file. */
 export function bindingRelated(ctx: CheckContext, binding: Binding, message: string): Related[] {
-  const o = ctx.objects.find((x) => x.object === binding);
+  const o = ctx.workspace.objects.find((x) => x.object === binding);
   return o ? [{ file: o.manifest.file, span: spanAt(o.manifest.node, ['metadata', 'name']), message }] : [];
 }
 

@@ -112,6 +112,8 @@ export class ApiIndex {
   }
 
   private readonly byGroup = new Map<string, Map<string, ResourceInfo>>();
+  /** Per plural, its resources in every group (in the order of byGroup). */
+  private readonly byPlural = new Map<string, ResourceInfo[]>();
   /** Every verb of every resource and subresource. */
   readonly verbs = new Set<string>();
 
@@ -133,6 +135,13 @@ export class ApiIndex {
     for (const m of this.byGroup.values()) for (const info of m.values()) for (const v of info.verbs) this.verbs.add(v);
     for (const m of this.byGroup.values())
       for (const info of m.values()) for (const verbs of info.subresources.values()) for (const v of verbs) this.verbs.add(v);
+    for (const m of this.byGroup.values()) {
+      for (const info of m.values()) {
+        const list = this.byPlural.get(info.plural);
+        if (list) list.push(info);
+        else this.byPlural.set(info.plural, [info]);
+      }
+    }
   }
 
   private entry(group: string, plural: string): ResourceInfo {
@@ -178,6 +187,6 @@ export class ApiIndex {
 
   /** Every group that has this plural. */
   find(plural: string): ResourceInfo[] {
-    return [...this.byGroup.values()].flatMap((m) => (m.has(plural) ? [m.get(plural)!] : []));
+    return this.byPlural.get(plural) ?? [];
   }
 }

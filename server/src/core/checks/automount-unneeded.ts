@@ -29,7 +29,7 @@ export const automountUnneeded: Check = {
         ? accountFinding(accounts, object, manifest, byAccount.get(`${object.metadata.namespace ?? ''}/${object.metadata.name}`) ?? [])
         : [],
     );
-    return [...own, ...ctx.workspace.workloads.flatMap((w) => workloadFinding(accounts, w))];
+    return [...own, ...ctx.workloads.flatMap((w) => workloadFinding(accounts, w))];
   },
 };
 

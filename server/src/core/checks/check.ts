@@ -1,6 +1,7 @@
 // The checks framework: one check per file behind this small interface. A check reads the
 // workspace's RBAC objects with their manifests and reports findings at exact source spans.
 import type { Manifest, ParsedFile, Span } from '../manifest/parse';
+import type { Workload } from '../manifest/workloads';
 import type { RbacObject } from '../rbac/types';
 import { buildWorkspace, type Workspace, type WorkspaceOptions } from '../policy/workspace';
 
@@ -32,8 +33,14 @@ export interface Fix {
 
 export interface CheckContext {
   workspace: Workspace;
-  /** RBAC objects of the workspace (never of the default policy) with their manifests. */
+  /**
+   * The objects to report on: every RBAC object of the workspace (never of the default policy) with
+   * its manifest, or some of them when only their findings are recomputed (incremental.ts). Checks
+   * look other objects up in `workspace` (workspace.objects holds them all).
+   */
   objects: Array<{ object: RbacObject; manifest: Manifest }>;
+  /** The workloads to report on: every one of the workspace, or some of them as `objects`. */
+  workloads: Workload[];
 }
 
 export interface Check {
@@ -47,5 +54,5 @@ export interface Check {
 
 export function contextFor(files: ParsedFile[], opts: WorkspaceOptions = {}): CheckContext {
   const workspace = buildWorkspace(files, opts);
-  return { workspace, objects: workspace.objects };
+  return { workspace, objects: workspace.objects, workloads: workspace.workloads };
 }

@@ -14,7 +14,7 @@ export const defaultServiceAccountUsed: Check = {
     'A pod template without serviceAccountName (it runs as the namespace’s "default" account) with the API token mounted; a warning when that account holds permissions',
   run(ctx: CheckContext): Finding[] {
     const accounts = accountsOf(ctx);
-    return ctx.workspace.workloads.flatMap((w) => workloadFinding(ctx, accounts, w));
+    return ctx.workloads.flatMap((w) => workloadFinding(ctx, accounts, w));
   },
 };
 

@@ -3,7 +3,7 @@
 // wildcards, "*/sub", resourceNames and the core group behave as in the API server), who holds it
 // through which bindings, and how that sets a finding's severity.
 import { nodeAt, type Manifest, type Span } from '../manifest/parse';
-import { aggregateClusterRoles, rulesEqual } from '../rbac/aggregation';
+import { rulesEqual } from '../rbac/aggregation';
 import { breakdownRule, covers, ruleCovers } from '../rbac/covers';
 import type { Binding } from '../rbac/evaluator';
 import { ALL_SERVICE_ACCOUNTS, ANONYMOUS, AUTHENTICATED, UNAUTHENTICATED, splitServiceAccountUsername } from '../rbac/identity';
@@ -55,34 +55,46 @@ export interface RoleSite {
   holdsAll: boolean;
 }
 
+/** What the checks look up about the whole workspace, built once per workspace. */
 interface Index {
-  sites: RoleSite[];
   bindingsTo: Map<string, Binding[]>;
   /** Aggregated ClusterRoles that (transitively) take the rules of a ClusterRole. */
   aggregators: Map<string, string[]>;
   manifestOf: Map<SourceRef, Manifest>;
-  /** The workspace's bindings in effect (not replaced by a later object of the same name). */
-  bindings: Array<{ binding: Binding; manifest: Manifest }>;
+  selection: Selection;
   /** Per role: who holds its cluster-scoped grants, and its others. */
   reach: Map<AnyRole, [Reach, Reach]>;
 }
 
+/** The objects a check reports on (all of them, or those whose findings are recomputed): sites and bindings in effect. */
+interface Reported {
+  sites: RoleSite[];
+  /** The bindings in effect (not replaced by a later object of the same name). */
+  bindings: Array<{ binding: Binding; manifest: Manifest }>;
+}
+
 const indexes = new WeakMap<Workspace, Index>();
+const reported = new WeakMap<CheckContext['objects'], Reported>();
 
 function indexOf(ctx: CheckContext): Index {
   let ix = indexes.get(ctx.workspace);
-  if (!ix) indexes.set(ctx.workspace, (ix = buildIndex(ctx)));
+  if (!ix) indexes.set(ctx.workspace, (ix = buildIndex(ctx.workspace)));
   return ix;
+}
+
+function reportedOf(ctx: CheckContext): Reported {
+  let r = reported.get(ctx.objects);
+  if (!r) reported.set(ctx.objects, (r = buildReported(ctx, indexOf(ctx))));
+  return r;
 }
 
 const roleKey = (kind: string, namespace: string, name: string): string =>
   kind === 'Role' ? `Role/${namespace}/${name}` : `ClusterRole/${name}`;
 
-function buildIndex(ctx: CheckContext): Index {
-  const { workspace } = ctx;
+function buildIndex(workspace: Workspace): Index {
   const ev = workspace.evaluator;
   const manifestOf = new Map<SourceRef, Manifest>();
-  for (const { object, manifest } of ctx.objects) if (object.source) manifestOf.set(object.source, manifest);
+  for (const { object, manifest } of workspace.objects) if (object.source) manifestOf.set(object.source, manifest);
 
   const bindingsTo = new Map<string, Binding[]>();
   const add = (key: string, b: Binding): void => void (bindingsTo.get(key) ?? bindingsTo.set(key, []).get(key)!).push(b);
@@ -98,10 +110,15 @@ function buildIndex(ctx: CheckContext): Index {
     for (const s of selection.selectedBy(a)) (aggregators.get(s) ?? aggregators.set(s, []).get(s)!).push(a);
   }
 
+  return { bindingsTo, aggregators, manifestOf, selection, reach: new Map() };
+}
+
+function buildReported(ctx: CheckContext, ix: Index): Reported {
+  const { workspace } = ctx;
+  const ev = workspace.evaluator;
+  const { selection, manifestOf } = ix;
   const sites: RoleSite[] = [];
   const api = ApiIndex.of(workspace.catalogue);
-  const workspaceAggregated = ctx.objects.some((o) => o.object.kind === 'ClusterRole' && selection.aggregated.has(o.object.metadata.name));
-  const agg = workspaceAggregated ? aggregateClusterRoles(workspace.policy.clusterRoles) : undefined;
   for (const { object, manifest } of ctx.objects) {
     if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
     const effective =
@@ -109,7 +126,7 @@ function buildIndex(ctx: CheckContext): Index {
     if (!effective || effective.source !== object.source) continue; // replaced by a later object of the same name
     if (object.kind === 'ClusterRole' && selection.aggregated.has(object.metadata.name)) {
       // The aggregation controller replaces the written rules with those of the selected roles.
-      const origins = agg?.ruleOrigins.get(object.metadata.name) ?? [];
+      const origins = ev.ruleOrigins.get(object.metadata.name) ?? [];
       const rules = effective.rules.flatMap((rule, i): SiteRule[] => {
         const from = origins[i];
         if (from === undefined || from === object.metadata.name || inert(rule, 'ClusterRole', api)) return [];
@@ -132,7 +149,7 @@ function buildIndex(ctx: CheckContext): Index {
   const bindings = ctx.objects.flatMap(({ object, manifest }) =>
     (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') && live.has(object) ? [{ binding: object, manifest }] : [],
   );
-  return { sites, bindingsTo, aggregators, manifestOf, bindings, reach: new Map() };
+  return { sites, bindings };
 }
 
 /**
@@ -224,12 +241,12 @@ function ruleRelated(ctx: CheckContext, manifestOf: Map<SourceRef, Manifest>, na
 
 /** The workspace's Roles and ClusterRoles in effect (not replaced by a later object of the same name). */
 export function roleSites(ctx: CheckContext): RoleSite[] {
-  return indexOf(ctx).sites;
+  return reportedOf(ctx).sites;
 }
 
 /** The workspace's bindings in effect. */
 export function bindingSites(ctx: CheckContext): Array<{ binding: Binding; manifest: Manifest }> {
-  return indexOf(ctx).bindings;
+  return reportedOf(ctx).bindings;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,8 +561,16 @@ export interface RuleCheckSpec {
   id: string;
   severity: Severity;
   summary: string;
-  risk(rule: PolicyRule, kind: AnyRole['kind'], ctx: CheckContext): RuleRisk | undefined;
+  /** What the rule risks, in a role of that kind; also what hover says about a rule (describe/risks.ts). */
+  risk(rule: PolicyRule, kind: AnyRole['kind'], ctx?: CheckContext): RuleRisk | undefined;
 }
+
+/** A check of each rule in effect: its risk function is the spec's. */
+export interface RuleCheck extends Check {
+  risk: RuleCheckSpec['risk'];
+}
+
+export const isRuleCheck = (c: Check): c is RuleCheck => 'risk' in c;
 
 /** Where a risk is marked: its single item, the list when several items grant, the rule when none does alone. */
 function riskPath(view: RuleView, risk: RuleRisk): Path {
@@ -555,14 +580,15 @@ function riskPath(view: RuleView, risk: RuleRisk): Path {
   return risk.items.length > 1 ? [...base, risk.field] : base;
 }
 
-const namesText = (names?: string[]): string =>
+export const namesText = (names?: string[]): string =>
   names ? `, only on the objects named ${names.map((n) => JSON.stringify(n)).join(', ')}` : '';
 
-export function ruleCheck(spec: RuleCheckSpec): Check {
+export function ruleCheck(spec: RuleCheckSpec): RuleCheck {
   return {
     id: spec.id,
     severity: spec.severity,
     summary: spec.summary,
+    risk: (rule, kind, ctx) => spec.risk(rule, kind, ctx),
     run(ctx: CheckContext): Finding[] {
       const out: Finding[] = [];
       for (const site of roleSites(ctx)) {
@@ -642,7 +668,7 @@ export interface ProbeCheckSpec {
 }
 
 /** A check for one capability: the rules that allow any of its probe requests. */
-export function probeCheck(spec: ProbeCheckSpec): Check {
+export function probeCheck(spec: ProbeCheckSpec): RuleCheck {
   return ruleCheck({
     id: spec.id,
     severity: spec.severity,

@@ -17,7 +17,7 @@ export const invalidRoleRef: Check = {
   summary:
     'A roleRef the API server rejects: wrong apiGroup, a kind a binding cannot reference (ClusterRoleBinding → Role), a missing or invalid name',
   run(ctx: CheckContext): Finding[] {
-    return ctx.objects.flatMap(({ manifest }) => (isBindingKind(manifest.kind) ? refFindings(manifest, ctx.objects) : []));
+    return ctx.objects.flatMap(({ manifest }) => (isBindingKind(manifest.kind) ? refFindings(manifest, ctx.workspace.objects) : []));
   },
 };
 

@@ -51,7 +51,8 @@ class Roles {
       push(this.byName, r.metadata.name, r);
       push(this.byNamespace, r.metadata.namespace ?? '', r);
     }
-    for (const o of ctx.objects) if (o.object.kind === 'Role' || o.object.kind === 'ClusterRole') this.manifests.set(o.object, o.manifest);
+    for (const o of ctx.workspace.objects)
+      if (o.object.kind === 'Role' || o.object.kind === 'ClusterRole') this.manifests.set(o.object, o.manifest);
   }
 
   clusterRoles(): ClusterRole[] {

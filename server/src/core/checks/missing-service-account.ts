@@ -26,7 +26,7 @@ export const missingServiceAccount: Check = {
         ? subjectFindings(accounts, object, manifest)
         : [],
     );
-    return [...subjects, ...ctx.workspace.workloads.flatMap((w) => workloadFinding(accounts, w))];
+    return [...subjects, ...ctx.workloads.flatMap((w) => workloadFinding(accounts, w))];
   },
 };
 

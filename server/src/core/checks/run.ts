@@ -8,23 +8,33 @@ export interface CheckSettings {
 }
 
 export function runChecks(ctx: CheckContext, checks: readonly Check[], settings: CheckSettings = {}): Finding[] {
-  const out: Finding[] = [];
-  for (const check of checks) {
-    const level = settings.severity?.[check.id];
-    if (level === 'off') continue;
-    for (const f of check.run(ctx)) out.push(level ? { ...f, severity: level } : f);
-  }
+  const byCheck = new Map<string, Finding[]>();
+  for (const check of checks) if (settings.severity?.[check.id] !== 'off') byCheck.set(check.id, check.run(ctx));
+  return settle(ctx, byCheck, settings);
+}
+
+/**
+ * Each check's findings as reported: severity settings, suppression comments, marks trimmed, in a
+ * stable order; only those in file `only` when given.
+ */
+export function settle(
+  ctx: CheckContext,
+  byCheck: ReadonlyMap<string, readonly Finding[]>,
+  settings: CheckSettings = {},
+  only?: string,
+): Finding[] {
   const files = new Map(ctx.workspace.files.map((f) => [f.file, f]));
-  const suppressions = new Map<string, Suppressions>();
   const kept: Finding[] = [];
-  for (const f of out) {
-    const file = files.get(f.file);
-    if (file && file.comments.length > 0) {
-      let s = suppressions.get(f.file);
-      if (!s) suppressions.set(f.file, (s = suppressionsOf(file)));
-      if (s.suppresses(f)) continue;
+  for (const [id, findings] of byCheck) {
+    const level = settings.severity?.[id];
+    if (level === 'off') continue;
+    for (const found of findings) {
+      if (only !== undefined && found.file !== only) continue;
+      const f = level ? { ...found, severity: level } : found;
+      const file = files.get(f.file);
+      if (file && file.comments.length > 0 && suppressionsOf(file).suppresses(f)) continue;
+      kept.push(file ? trimmed(f, files) : f);
     }
-    kept.push(file ? trimmed(f, files) : f);
   }
   return kept.sort(
     (a, b) => compare(a.file, b.file) || a.span.start - b.span.start || a.span.end - b.span.end || compare(a.check, b.check),
@@ -79,11 +89,19 @@ interface Directive {
 
 const DIRECTIVE = /^\s*kubeid-(disable-next-line|disable)(?:\s+(.*?))?\s*$/;
 
+const suppressions = new WeakMap<ParsedFile, Suppressions>();
+
 function suppressionsOf(file: ParsedFile): Suppressions {
+  let s = suppressions.get(file);
+  if (!s) suppressions.set(file, (s = readSuppressions(file)));
+  return s;
+}
+
+function readSuppressions(file: ParsedFile): Suppressions {
   const { text, lineStarts } = file;
   const lineOf = (offset: number): number => positionAt(lineStarts, offset).line;
   const lineText = (line: number): string => text.slice(lineStarts[line], lineStarts[line + 1] ?? text.length);
-  const docs = documentStarts(file);
+  let docs: number[] | undefined; // read only for a `kubeid-disable` comment: it scans every line
   const directives: Directive[] = [];
   for (const c of file.comments) {
     const m = DIRECTIVE.exec(c.text);
@@ -93,6 +111,7 @@ function suppressionsOf(file: ParsedFile): Suppressions {
     const ids = names.length ? new Set(names) : undefined;
     if (m[1] === 'disable') {
       // The `---` document the comment is in.
+      docs ??= documentStarts(file);
       const i = docs.findLastIndex((s) => s <= c.span.start);
       directives.push({ ids, start: docs[i] ?? 0, end: docs[i + 1] ?? text.length + 1 });
       continue;

@@ -34,7 +34,7 @@ export function hoverAt(ws: Workspace, file: ParsedFile, offset: number): HoverT
       return hover(verbHover(value, groups, rule.resources ?? [], !!rule.nonResourceURLs?.length && !rule.resources?.length, ws.catalogue));
     }
     if (value !== undefined && p[2] === 'resources') return hover(resourceHover(value, groups, ws.catalogue));
-    return hover(describeRule(rule, scopeWords(kind, kind === 'Role' ? namespace : undefined)));
+    return hover(describeRule(rule, scopeWords(kind, kind === 'Role' ? namespace : undefined), kind));
   }
   if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
     const bindingNs = kind === 'RoleBinding' ? namespace : undefined;

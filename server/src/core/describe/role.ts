@@ -1,19 +1,9 @@
 // A roleRef's role: its rules (for an aggregated ClusterRole, the aggregated rules and the role
 // each came from), where it is defined, and where the binding makes it apply.
-import { aggregateClusterRoles } from '../rbac/aggregation';
 import { combineResourceGroup } from '../rbac/rules-table';
 import type { PolicyRule } from '../rbac/types';
 import type { Workspace } from '../policy/workspace';
 import { inlineCode, markdownTable } from './table';
-
-const origins = new WeakMap<Workspace, Map<string, string[]>>();
-
-/** For aggregated ClusterRoles: the role each rule came from (computed once per workspace). */
-function ruleOrigins(ws: Workspace): Map<string, string[]> {
-  let o = origins.get(ws);
-  if (!o) origins.set(ws, (o = aggregateClusterRoles(ws.policy.clusterRoles).ruleOrigins));
-  return o;
-}
 
 /** `file.yaml:12`, or "default policy". */
 export function whereDefined(ws: Workspace, source: Parameters<Workspace['locate']>[0]): string {
@@ -46,7 +36,7 @@ export function roleRefHover(ws: Workspace, bindingKind: string, namespace: stri
     const where = refKind === 'Role' ? ` in namespace ${inlineCode(namespace ?? 'default')}` : '';
     return `${title}: not found${where}, neither in the workspace nor in the default policy. The binding grants nothing until it exists (RBAC reports "not found" each time it is used).`;
   }
-  const aggregated = role.kind === 'ClusterRole' && role.aggregationRule ? ruleOrigins(ws).get(name) : undefined;
+  const aggregated = role.kind === 'ClusterRole' && role.aggregationRule ? ws.evaluator.ruleOrigins.get(name) : undefined;
   const scope =
     role.kind === 'Role' || bindingKind === 'RoleBinding'
       ? `grants its rules in namespace ${inlineCode(namespace ?? 'default')}`

@@ -13,7 +13,7 @@ export function scopeWords(kind: string, namespace: string | undefined): string 
     : 'in every namespace and cluster-wide through a ClusterRoleBinding, or in one namespace through a RoleBinding';
 }
 
-export function describeRule(rule: PolicyRule, scope: string): string {
+export function describeRule(rule: PolicyRule, scope: string, kind: 'Role' | 'ClusterRole' = 'ClusterRole'): string {
   const verbs = rule.verbs ?? [];
   const groups = rule.apiGroups ?? [];
   const resources = rule.resources ?? [];
@@ -39,7 +39,7 @@ export function describeRule(rule: PolicyRule, scope: string): string {
   } else if (!urls.length) {
     lines.push('**Grants nothing**: the rule names no resources and no non-resource URLs.');
   }
-  const risks = risksOf(rule);
+  const risks = risksOf(rule, kind);
   if (risks.length) lines.push('', ...risks.map((r) => `⚠️ ${r}`));
   return lines.join('\n');
 }

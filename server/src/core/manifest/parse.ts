@@ -96,19 +96,22 @@ export const MAX_DEPTH = 256;
 const BINARY_SNIFF_CHARS = 8000;
 
 export function parseManifestText(text: string, file: string, opts: ParseOptions = {}): ParsedFile {
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxNodes = opts.maxNodes ?? DEFAULT_MAX_NODES;
-  const lineStarts = computeLineStarts(text);
-  const out: ParsedFile = { file, text, manifests: [], problems: [], comments: [], lineStarts };
-  const problem = (code: ProblemCode, message: string, span?: Span): void => {
-    out.problems.push(makeProblem(file, lineStarts, code, message, span));
-  };
+  const out: ParsedFile = { file, text, manifests: [], problems: [], comments: [], lineStarts: computeLineStarts(text) };
+  if (!refused(out, opts.maxBytes ?? DEFAULT_MAX_BYTES)) parseDocuments(out, opts.maxNodes ?? DEFAULT_MAX_NODES);
+  return out;
+}
 
+/** Text kubeid does not parse (too large, binary): reported in `out`, true. */
+export function refused(out: ParsedFile, maxBytes: number): boolean {
+  const { text } = out;
+  const problem = (code: ProblemCode, message: string, span?: Span): void => {
+    out.problems.push(makeProblem(out.file, out.lineStarts, code, message, span));
+  };
   // A UTF-8 byte is at most one UTF-16 unit, so only count bytes when it could matter.
   const bytes = text.length * 3 > maxBytes ? Buffer.byteLength(text, 'utf8') : text.length;
   if (bytes > maxBytes) {
     problem('too-large', tooLargeMessage(bytes, maxBytes));
-    return out;
+    return true;
   }
   const nul = text.slice(0, BINARY_SNIFF_CHARS).indexOf('\0');
   if (nul >= 0) {
@@ -116,10 +119,27 @@ export function parseManifestText(text: string, file: string, opts: ParseOptions
       start: nul,
       end: nul + 1,
     });
-    return out;
+    return true;
   }
+  return false;
+}
 
+/** Token types a stream of plain documents consists of: no directives, no `...` end markers, no stray tokens. */
+const PLAIN_TOKENS = new Set(['document', 'comment', 'newline', 'space']);
+
+/**
+ * The YAML documents of `out.text` into `out` (no size or binary check). Returns how many
+ * documents the stream holds, and whether it is plain: at most one document without YAML
+ * errors and nothing outside it but comments and blank lines, so that it parses the same alone
+ * as inside a file (incremental.ts relies on it).
+ */
+export function parseDocuments(out: ParsedFile, maxNodes: number): { docs: number; plain: boolean } {
+  const { text, file, lineStarts } = out;
+  const problem = (code: ProblemCode, message: string, span?: Span): void => {
+    out.problems.push(makeProblem(file, lineStarts, code, message, span));
+  };
   const docs: Document.Parsed[] = [];
+  let plain = true;
   const tooDeep = new Set<number>();
   try {
     // Parser + Composer is what parseAllDocuments does; keeping the CST gives us comment spans
@@ -130,6 +150,7 @@ export function parseManifestText(text: string, file: string, opts: ParseOptions
     const composer = new Composer({ merge: true, uniqueKeys: false });
     let docTokens = 0; // each document token becomes one Document, in order
     for (let token of tokens) {
+      if (!PLAIN_TOKENS.has(token.type)) plain = false;
       const depth = walkCst(token, out.comments);
       if (token.type === 'document') {
         if (depth > MAX_DEPTH) {
@@ -142,9 +163,10 @@ export function parseManifestText(text: string, file: string, opts: ParseOptions
     }
     for (const doc of composer.end(false, text.length)) docs.push(doc);
     out.comments.sort((a, b) => a.span.start - b.span.start);
+    if (docTokens > 1) plain = false;
   } catch (e) {
     problem('yaml-syntax', `cannot parse: ${errorText(e)}`);
-    return out;
+    return { docs: 0, plain: false };
   }
 
   docs.forEach((doc, index) => {
@@ -154,6 +176,7 @@ export function parseManifestText(text: string, file: string, opts: ParseOptions
       return;
     }
     if (doc.errors.length > 0) {
+      plain = false; // an unclosed quote, e.g., runs on over the next `---` in the file
       // The first error only: later ones are usually consequences of it.
       const err = doc.errors[0];
       problem('yaml-syntax', `YAML syntax error: ${firstLine(err.message)}`, { start: err.pos[0], end: err.pos[1] });
@@ -173,7 +196,7 @@ export function parseManifestText(text: string, file: string, opts: ParseOptions
     }
     if (tree.type === 'map') addObjects(out, tree, index, problem);
   });
-  return out;
+  return { docs: docs.length, plain };
 }
 
 /** Adds the document's object, or the items of a `*List`, to out.manifests. */
@@ -542,6 +565,10 @@ export function walkCst(root: unknown, comments: Comment[]): number {
 export function computeLineStarts(text: string): number[] {
   // \r\n, \r and \n, as VS Code's TextDocument counts lines.
   const starts = [0];
+  if (text.indexOf('\r') < 0) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 13) {

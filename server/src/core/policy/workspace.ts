@@ -2,11 +2,12 @@
 // default cluster policy unless left out), the evaluator, and the catalogue with their CRDs.
 import { Catalogue, resourcesFromCrd } from '../catalogue/catalogue';
 import { loadManifestPaths, type LoadOptions } from '../manifest/load';
-import { positionAt, type ManifestProblem, type ParsedFile } from '../manifest/parse';
-import { policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
+import { movedFrom } from '../manifest/incremental';
+import { makeProblem, positionAt, type Manifest, type ManifestProblem, type ParsedFile } from '../manifest/parse';
+import { emptyPolicy, policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
 import { workloadsFromFiles, type Workload } from '../manifest/workloads';
 import { RbacEvaluator } from '../rbac/evaluator';
-import type { Policy, SourceRef } from '../rbac/types';
+import type { Policy, RbacObject, SourceRef } from '../rbac/types';
 import { defaultPolicy } from './defaults';
 import { mergePolicies } from './merge';
 
@@ -45,14 +46,99 @@ export function isReadError(p: ManifestProblem): boolean {
   return p.code !== 'invalid-field';
 }
 
+/**
+ * What one file contributes, kept per parsed file, and its RBAC objects per manifest: the language
+ * server rebuilds the workspace on every edit, and an edit changes a few documents of one file.
+ */
+interface FileObjects {
+  defaultNamespace: string | undefined;
+  own: PolicyFromManifests;
+  workloads: Workload[];
+}
+
+type Decoded = Pick<PolicyFromManifests, 'objects' | 'problems'> & { defaultNamespace: string | undefined };
+
+const perFile = new WeakMap<ParsedFile, FileObjects>();
+const perManifest = new WeakMap<Manifest, Decoded>();
+
+function objectsOf(f: ParsedFile, defaultNamespace: string | undefined): FileObjects {
+  let o = perFile.get(f);
+  if (!o || o.defaultNamespace !== defaultNamespace) {
+    const own: PolicyFromManifests = { policy: emptyPolicy(), problems: [], objects: [] };
+    for (const m of f.manifests) {
+      if (!Object.hasOwn(POLICY_LIST, m.kind)) continue; // what policyFromManifests decodes
+      const d = decoded(f, m, defaultNamespace);
+      own.problems.push(...d.problems);
+      for (const e of d.objects) {
+        own.objects.push(e);
+        (own.policy[POLICY_LIST[e.object.kind]] as RbacObject[]).push(e.object);
+      }
+    }
+    o = { defaultNamespace, own, workloads: workloadsFromFiles([f], { defaultNamespace }) };
+    perFile.set(f, o);
+  }
+  return o;
+}
+
+/** The RBAC objects of one manifest; those of a moved copy (manifest/incremental.ts) are the original's, moved. */
+function decoded(f: ParsedFile, m: Manifest, defaultNamespace: string | undefined): Decoded {
+  const hit = perManifest.get(m);
+  if (hit && hit.defaultNamespace === defaultNamespace) return hit;
+  const moved = movedFrom(m);
+  const before = moved && perManifest.get(moved.from);
+  let out: Decoded;
+  if (moved && before && before.defaultNamespace === defaultNamespace) {
+    const d = moved.delta;
+    out = { defaultNamespace, objects: [], problems: [] };
+    for (const { object } of before.objects) {
+      const source = object.source && { ...object.source, start: (object.source.start ?? 0) + d, end: (object.source.end ?? 0) + d };
+      out.objects.push({ object: { ...object, source }, manifest: m });
+    }
+    for (const p of before.problems) {
+      out.problems.push(makeProblem(f.file, f.lineStarts, p.code, p.message, p.span && { start: p.span.start + d, end: p.span.end + d }));
+    }
+  } else {
+    out = { defaultNamespace, ...policyFromManifests([{ ...f, manifests: [m] }], { origin: 'workspace', defaultNamespace }) };
+  }
+  perManifest.set(m, out);
+  return out;
+}
+
+const POLICY_LIST: Record<RbacObject['kind'], keyof Policy> = {
+  Role: 'roles',
+  ClusterRole: 'clusterRoles',
+  RoleBinding: 'roleBindings',
+  ClusterRoleBinding: 'clusterRoleBindings',
+  ServiceAccount: 'serviceAccounts',
+};
+
+function append(to: PolicyFromManifests, from: PolicyFromManifests): void {
+  to.problems.push(...from.problems);
+  to.objects.push(...from.objects);
+  for (const k of Object.keys(to.policy) as Array<keyof Policy>) (to.policy[k] as RbacObject[]).push(...from.policy[k]);
+}
+
+/** The last catalogue with the workspace's CRDs, by their content: CRDs rarely change between two edits. */
+let lastCatalogue: { key: string; catalogue: Catalogue } | undefined;
+
+function catalogueWith(crds: Manifest[]): Catalogue {
+  if (!crds.length) return Catalogue.builtin();
+  const key = JSON.stringify(crds.map((m) => m.value));
+  if (lastCatalogue?.key !== key) {
+    lastCatalogue = { key, catalogue: Catalogue.builtin().withResources(crds.flatMap((m) => resourcesFromCrd(m.value))) };
+  }
+  return lastCatalogue.catalogue;
+}
+
 export function buildWorkspace(files: ParsedFile[], opts: WorkspaceOptions = {}): Workspace {
-  const own = policyFromManifests(files, { origin: 'workspace', defaultNamespace: opts.defaultNamespace });
+  const parts = files.map((f) => objectsOf(f, opts.defaultNamespace));
+  const own: PolicyFromManifests = { policy: emptyPolicy(), problems: [], objects: [] };
+  for (const p of parts) append(own, p.own);
   const defaults = opts.defaults === false ? undefined : defaultPolicy();
   const policy = defaults ? mergePolicies(defaults.policy, own.policy) : own.policy;
   const crds = files.flatMap((f) =>
     f.manifests.filter((m) => m.kind === 'CustomResourceDefinition' && m.apiVersion.startsWith('apiextensions.k8s.io/')),
   );
-  const catalogue = crds.length ? Catalogue.builtin().withResources(crds.flatMap((m) => resourcesFromCrd(m.value))) : Catalogue.builtin();
   const byFile = new Map([...(defaults?.files ?? []), ...files].map((f) => [f.file, f]));
   return {
     files,
@@ -61,8 +147,8 @@ export function buildWorkspace(files: ParsedFile[], opts: WorkspaceOptions = {})
     objects: own.objects,
     policy,
     evaluator: new RbacEvaluator(policy),
-    catalogue,
-    workloads: workloadsFromFiles(files, { defaultNamespace: opts.defaultNamespace }),
+    catalogue: catalogueWith(crds),
+    workloads: parts.flatMap((p) => p.workloads),
     locate(source) {
       if (!source?.file || source.start === undefined) return undefined;
       const f = byFile.get(source.file);

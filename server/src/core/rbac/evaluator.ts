@@ -73,12 +73,7 @@ class BindingIndex {
   add(binding: Binding, namespace: string): void {
     const entry = { binding, position: this.all.length };
     this.all.push(entry);
-    const keys = new Set<string>();
-    for (const s of binding.subjects) {
-      const key = subjectKey(s, namespace);
-      if (key !== undefined) keys.add(key);
-    }
-    for (const key of keys) {
+    for (const key of subjectKeys(binding.subjects, namespace)) {
       let list = this.bySubject.get(key);
       if (!list) this.bySubject.set(key, (list = []));
       list.push(entry);
@@ -107,6 +102,24 @@ class BindingIndex {
     }
     return out.sort((a, b) => a.position - b.position);
   }
+}
+
+const keysOf = new WeakMap<readonly Subject[], Map<string, string[]>>();
+
+/** The distinct subjectKeys of a subjects list, kept per list and namespace: evaluators are rebuilt on every edit in the editor. */
+function subjectKeys(subjects: readonly Subject[], namespace: string): string[] {
+  let byNamespace = keysOf.get(subjects);
+  if (!byNamespace) keysOf.set(subjects, (byNamespace = new Map<string, string[]>()));
+  let keys = byNamespace.get(namespace);
+  if (!keys) {
+    const set = new Set<string>();
+    for (const s of subjects) {
+      const key = subjectKey(s, namespace);
+      if (key !== undefined) set.add(key);
+    }
+    byNamespace.set(namespace, (keys = [...set]));
+  }
+  return keys;
 }
 
 /**
@@ -190,7 +203,8 @@ export class RbacEvaluator {
   readonly aggregationErrors: string[];
   private readonly clusterRoles = new Map<string, ClusterRole>();
   private readonly roles = new Map<string, Role>();
-  private readonly ruleOrigins: Map<string, string[]>;
+  /** Per aggregated ClusterRole, the ClusterRole each of its rules comes from. */
+  readonly ruleOrigins: ReadonlyMap<string, string[]>;
   private readonly clusterBindings = new BindingIndex();
   private readonly namespaceBindings = new Map<string, BindingIndex>();
 

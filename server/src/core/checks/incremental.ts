@@ -1,0 +1,259 @@
+// Running the checks again after an edit of one file without running them over the whole
+// workspace. The findings of the last run are kept per check; after an edit that changed some
+// documents of one file (manifest/incremental.ts says which) and kept every object's kind,
+// namespace and name, only the objects whose findings can change are checked again: those of the
+// edited documents, and those that read them (the bindings of a changed role, the roles of a
+// changed binding, the accounts these bindings name and the workloads that run as them). The
+// other findings are kept, moved with the text after the edit. Whatever this cannot follow
+// (a CRD, aggregation labels, groups of every service account, objects added or renamed, several
+// files) runs every check again. The result equals a run from scratch: test/property/incremental.test.ts.
+import { changeBetween, type TextChange } from '../manifest/incremental';
+import type { Manifest, Span } from '../manifest/parse';
+import { serviceAccountOf, type Workload } from '../manifest/workloads';
+import type { Binding } from '../rbac/evaluator';
+import { ALL_SERVICE_ACCOUNTS, AUTHENTICATED, splitServiceAccountUsername } from '../rbac/identity';
+import type { RbacObject } from '../rbac/types';
+import type { Check, CheckContext, Finding } from './check';
+
+/** One run of the checks: its context and every check's findings (before settings and suppressions). */
+export interface Checked {
+  ctx: CheckContext;
+  byCheck: Map<string, Finding[]>;
+  /** Only some objects were checked again (false: every check ran over everything). */
+  partial: boolean;
+}
+
+type Entry = CheckContext['objects'][number];
+
+/** Every check's findings on `ctx`, computed from `prev` (the run before the last edit) where it can. */
+export function checkIncrementally(ctx: CheckContext, checks: readonly Check[], prev?: Checked): Checked {
+  const dirty = prev && dirtySince(prev.ctx, ctx);
+  const byCheck = new Map<string, Finding[]>();
+  if (!dirty) {
+    for (const c of checks) byCheck.set(c.id, c.run(ctx));
+    return { ctx, byCheck, partial: false };
+  }
+  const focus: CheckContext = { workspace: ctx.workspace, objects: dirty.objects, workloads: dirty.workloads };
+  for (const c of checks) {
+    const before = prev.byCheck.get(c.id);
+    if (!before) return checkIncrementally(ctx, checks);
+    const kept: Finding[] = [];
+    for (const f of before) {
+      const moved = move(f, dirty);
+      if (moved === 'unknown') return checkIncrementally(ctx, checks);
+      if (moved) kept.push(moved);
+    }
+    byCheck.set(c.id, [...kept, ...c.run(focus)]);
+  }
+  return { ctx, byCheck, partial: true };
+}
+
+interface Dirty {
+  /** Per edited file, the documents that changed. */
+  edits: Map<string, TextChange>;
+  objects: Entry[];
+  workloads: Workload[];
+  /** Whether a finding at this place (in the new text) is about a dirty object (inside its manifest). */
+  covers: (file: string, span: Span) => boolean;
+}
+
+const within = (offset: number, s: Span): boolean => offset >= s.start && offset < s.end;
+
+/**
+ * The finding kept and placed in the new text; undefined when it is about an edited or a dirty
+ * object (checked again), 'unknown' when it points into an edited document from elsewhere
+ * (nothing here follows such a link).
+ */
+function move(f: Finding, { edits, covers }: Dirty): Finding | undefined | 'unknown' {
+  const here = edits.get(f.file);
+  if (here && within(f.span.start, here.old)) return undefined;
+  const place = (file: string, s: Span): Span | 'unknown' => {
+    const edit = edits.get(file);
+    if (!edit || s.end <= edit.old.start) return s;
+    if (s.start < edit.old.end) return 'unknown';
+    return { start: s.start + edit.delta, end: s.end + edit.delta };
+  };
+  const span = place(f.file, f.span);
+  if (span === 'unknown') return 'unknown';
+  if (covers(f.file, span)) return undefined;
+  const out: Finding = span === f.span ? f : { ...f, span };
+  if (f.related) {
+    const related = [];
+    for (const r of f.related) {
+      const s = place(r.file, r.span);
+      if (s === 'unknown') return 'unknown';
+      related.push(s === r.span ? r : { ...r, span: s });
+    }
+    out.related = related;
+  }
+  if (f.fix) {
+    const s = place(f.file, f.fix.span);
+    if (s === 'unknown') return 'unknown';
+    if (s !== f.fix.span) out.fix = { ...f.fix, span: s };
+  }
+  return out;
+}
+
+/** What dirtySince reads of an object, kept per decoded object (its moved copies share `metadata`). */
+interface Facts {
+  /** What they were read from. */
+  of: RbacObject;
+  key: string;
+  /** A binding's: the key of the role it references, as `key` spells a role's. */
+  ref?: string;
+  /** A binding's: the accounts its subjects name (ns/name), by ServiceAccount subject or username; a ServiceAccount's: itself. */
+  accounts?: string[];
+}
+
+const facts = new WeakMap<object, Facts>();
+
+function factsOf(o: RbacObject): Facts {
+  let f = facts.get(o.metadata);
+  if (f && (f.of === o || same(f.of, o))) return f;
+  f = { of: o, key: `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}` };
+  if (o.kind === 'ServiceAccount') f.accounts = [`${o.metadata.namespace ?? ''}/${o.metadata.name}`];
+  if (isBinding(o)) {
+    const scope = o.kind === 'RoleBinding' ? (o.metadata.namespace ?? '') : '';
+    f.ref = `${o.roleRef.kind}/${o.roleRef.kind === 'ClusterRole' ? '' : scope}/${o.roleRef.name}`;
+    f.accounts = o.subjects.flatMap((s) => {
+      if (s.kind === 'ServiceAccount') return [`${s.namespace || scope}/${s.name}`];
+      const sa = s.kind === 'User' ? splitServiceAccountUsername(s.name) : undefined;
+      return sa ? [`${sa.namespace}/${sa.name}`] : [];
+    });
+  }
+  facts.set(o.metadata, f);
+  return f;
+}
+
+/** A moved copy of the same object: only `source` differs. */
+const same = (a: RbacObject, b: RbacObject): boolean =>
+  a.kind === b.kind && (!isBinding(a) || !isBinding(b) || (a.subjects === b.subjects && a.roleRef === b.roleRef));
+
+const objectKey = (o: RbacObject): string => factsOf(o).key;
+const refKey = (b: Binding): string => factsOf(b).ref!;
+const accountsNamed = (o: RbacObject): string[] => factsOf(o).accounts ?? [];
+const workloadKey = (w: Workload): string => `${w.kind}/${w.namespace}/${w.name}`;
+const workloadAccounts = new WeakMap<Workload, string>();
+/** ns/name of the account a workload runs as (kept per workload: dirtySince reads every workload on every edit). */
+function accountOfWorkload(w: Workload): string {
+  let a = workloadAccounts.get(w);
+  if (a === undefined) workloadAccounts.set(w, (a = `${w.namespace}/${serviceAccountOf(w)}`));
+  return a;
+}
+
+/**
+ * Whether an account holds permissions of its own is judged against what every account of its
+ * namespace holds, through the groups they are all in (accounts.ts). A binding of such a group
+ * changes that for the accounts of a namespace (system:serviceaccounts:NS), or for every account
+ * where it grants: in its namespace for a RoleBinding, anywhere for a ClusterRoleBinding ('*').
+ */
+function groupReach(b: Binding): { namespaces: string[]; scope?: string } {
+  const namespaces: string[] = [];
+  let scope: string | undefined;
+  for (const s of b.subjects) {
+    if (s.kind !== 'Group') continue;
+    if (s.name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`)) namespaces.push(s.name.slice(ALL_SERVICE_ACCOUNTS.length + 1));
+    else if (s.name === AUTHENTICATED || s.name === ALL_SERVICE_ACCOUNTS)
+      scope = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '*';
+  }
+  return { namespaces, scope };
+}
+
+const isBinding = (o: RbacObject): o is Binding => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding';
+
+/** What to check again since `prev`, or undefined to check everything. */
+function dirtySince(prev: CheckContext, ctx: CheckContext): Dirty | undefined {
+  const was = new Map(prev.workspace.files.map((f) => [f.file, f]));
+  if (ctx.workspace.files.length !== was.size) return undefined;
+  const edits = new Map<string, TextChange>();
+  for (const f of ctx.workspace.files) {
+    const before = was.get(f.file);
+    if (before === f) continue;
+    const edit = before && changeBetween(before, f);
+    if (!edit) return undefined;
+    edits.set(f.file, edit);
+  }
+  if (prev.workspace.catalogue !== ctx.workspace.catalogue) return undefined;
+
+  const inEdit = (m: Manifest, side: 'old' | 'new'): boolean => {
+    const e = edits.get(m.file);
+    return e !== undefined && within(m.span.start, e[side]);
+  };
+  const oldObjects = prev.workspace.objects.filter((o) => inEdit(o.manifest, 'old'));
+  const newObjects = ctx.workspace.objects.filter((o) => inEdit(o.manifest, 'new'));
+  const oldWorkloads = prev.workspace.workloads.filter((w) => inEdit(w.manifest, 'old'));
+  const newWorkloads = ctx.workspace.workloads.filter((w) => inEdit(w.manifest, 'new'));
+  const keys = (os: Entry[], ws: Workload[]): string => [...os.map((o) => objectKey(o.object)), ...ws.map(workloadKey)].sort().join('\n');
+  if (keys(oldObjects, oldWorkloads) !== keys(newObjects, newWorkloads)) return undefined;
+
+  const touched = [...oldObjects, ...newObjects].map((o) => o.object);
+  // Aggregation follows labels: a changed ClusterRole may be picked up by any aggregated role.
+  if (touched.some((o) => o.kind === 'ClusterRole' && (o.aggregationRule || Object.keys(o.metadata.labels ?? {}).length))) return undefined;
+
+  const roles = new Set<string>();
+  for (const o of touched) if (o.kind === 'Role' || o.kind === 'ClusterRole') roles.add(objectKey(o));
+  const changedBindings = touched.filter(isBinding);
+  for (const b of changedBindings) roles.add(refKey(b));
+  const aggregated = new Set(ctx.workspace.policy.clusterRoles.flatMap((c) => (c.aggregationRule ? [c.metadata.name] : [])));
+  if ([...roles].some((r) => r.startsWith('ClusterRole//') && aggregated.has(r.slice('ClusterRole//'.length)))) return undefined;
+  const roleNames = new Set([...roles].map((r) => r.slice(r.lastIndexOf('/') + 1)));
+
+  const bindingKeys = new Set(changedBindings.map(objectKey));
+  const bound = (b: Binding): boolean =>
+    roles.has(refKey(b)) || bindingKeys.has(objectKey(b)) || (b.kind === 'ClusterRoleBinding' && roleNames.has(b.roleRef.name));
+  const dependent = [...changedBindings];
+  for (const { object: o } of ctx.workspace.objects) if (isBinding(o) && bound(o)) dependent.push(o);
+  const namespaces = new Set<string>();
+  const scopes = new Set<string>();
+  for (const b of dependent) {
+    const r = groupReach(b);
+    for (const n of r.namespaces) namespaces.add(n);
+    if (r.scope !== undefined) scopes.add(r.scope);
+  }
+  if (scopes.has('*')) return undefined;
+
+  const named = new Set<string>();
+  for (const o of touched) if (o.kind === 'ServiceAccount') named.add(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+  for (const w of [...oldWorkloads, ...newWorkloads]) named.add(accountOfWorkload(w));
+  for (const b of dependent) for (const a of accountsNamed(b)) named.add(a);
+  // The accounts that RoleBindings of those namespaces name: what they hold there is judged anew.
+  for (const { object: o } of ctx.workspace.objects) {
+    if (o.kind === 'RoleBinding' && scopes.has(o.metadata.namespace ?? '')) for (const a of accountsNamed(o)) named.add(a);
+  }
+  const accounts = {
+    has: (a: string): boolean => named.has(a) || (namespaces.size > 0 && namespaces.has(a.slice(0, a.indexOf('/')))),
+  };
+
+  const edited = new Set(newObjects.map((o) => o.object));
+  const objects = ctx.workspace.objects.filter(({ object: o }) => {
+    if (edited.has(o)) return true;
+    if (o.kind === 'Role' || o.kind === 'ClusterRole') return roles.has(objectKey(o));
+    if (o.kind === 'ServiceAccount') return accounts.has(accountsNamed(o)[0]);
+    return bound(o) || accountsNamed(o).some(accounts.has);
+  });
+  const workloads = ctx.workspace.workloads.filter((w) => inEdit(w.manifest, 'new') || accounts.has(accountOfWorkload(w)));
+
+  const spans = new Map<string, Span[]>();
+  const add = (m: Manifest): void => void (spans.get(m.file) ?? spans.set(m.file, []).get(m.file)!).push(m.span);
+  for (const o of objects) add(o.manifest);
+  for (const w of workloads) add(w.manifest);
+  for (const list of spans.values()) list.sort((a, b) => a.start - b.start);
+  return {
+    edits,
+    objects,
+    workloads,
+    covers: (file, span) => {
+      // Manifests do not overlap: the last one starting at or before the place is the only candidate.
+      const list = spans.get(file);
+      if (!list) return false;
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (list[mid].start <= span.start) lo = mid;
+        else hi = mid - 1;
+      }
+      return list[lo].start <= span.start && span.start <= list[lo].end;
+    },
+  };
+}
