@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { webviewBundle } from '../../server/src/cli/graph';
 import { ALL_CHECKS, runChecks } from '../../server/src/core/checks/index';
+import { workspaceContext } from '../../server/src/core/checks/check';
 import { buildGraph } from '../../server/src/core/graph/build';
 import { encodeGraph } from '../../server/src/core/graph/compact';
 import { graphPage } from '../../server/src/core/graph/page';
@@ -45,7 +46,7 @@ function graphOfCluster(): GraphData {
   row('bindings (RoleBindings + ClusterRoleBindings)', count(c.roleBindings.length + c.clusterRoleBindings.length));
   row('load and evaluate (node)', ms(performance.now() - t));
   t = performance.now();
-  const findings = runChecks({ workspace: ws, objects: ws.objects }, ALL_CHECKS);
+  const findings = runChecks(workspaceContext(ws), ALL_CHECKS);
   row('every check, for the risk colours (node)', ms(performance.now() - t));
   t = performance.now();
   const data = buildGraph(ws, { source: 'synthetic cluster', findings });

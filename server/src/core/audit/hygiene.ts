@@ -1,7 +1,7 @@
 // Unused and dangling access: roles nothing binds, bindings to roles, service accounts or
 // namespaces that do not exist, service accounts no workload runs as, and bindings that grant a
 // subject nothing another of its bindings does not already grant (Covers, spec §6.3).
-import type { Severity } from '../checks/check';
+import { workspaceContext, type Severity } from '../checks/check';
 import { accountsOf } from '../checks/accounts';
 import { aggregateClusterRoles } from '../rbac/aggregation';
 import { holdsAll } from '../rbac/covers';
@@ -65,7 +65,7 @@ export function hygiene(ws: Workspace, opts: HygieneOptions = {}): AuditFinding[
     });
   }
 
-  const accounts = accountsOf({ workspace: ws, objects: ws.objects });
+  const accounts = accountsOf(workspaceContext(ws));
   const namespaces = opts.namespaces && new Set([...opts.namespaces, ...BUILTIN_NAMESPACES]);
   for (const b of bindings.filter(audited)) {
     const ns = scopeOf(b);

@@ -53,6 +53,10 @@ export interface Check {
 }
 
 export function contextFor(files: ParsedFile[], opts: WorkspaceOptions = {}): CheckContext {
-  const workspace = buildWorkspace(files, opts);
+  return workspaceContext(buildWorkspace(files, opts));
+}
+
+/** The context that reports on every object and workload of a workspace. */
+export function workspaceContext(workspace: Workspace): CheckContext {
   return { workspace, objects: workspace.objects, workloads: workspace.workloads };
 }

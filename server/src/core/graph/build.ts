@@ -1,7 +1,7 @@
 // Builds the access graph (subjects → bindings → roles → resources) from what the RBAC engine
 // sees: the workspace manifests on the default policy today, a cluster snapshot later (any source
 // with an evaluator). Findings of the checks colour the objects and the edges they point into.
-import type { Finding } from '../checks/check';
+import { workspaceContext, type Finding } from '../checks/check';
 import { ALL_CHECKS } from '../checks/index';
 import { runChecks, type CheckSettings } from '../checks/run';
 import { spanAt } from '../checks/locate';
@@ -44,7 +44,7 @@ export function buildGraph(src: GraphSource, opts: GraphOptions): GraphData {
 
 /** The graph of a workspace, coloured by every check (with the severities the settings give). */
 export function workspaceGraph(ws: Workspace, source: string, settings: CheckSettings = {}): GraphData {
-  const findings = runChecks({ workspace: ws, objects: ws.objects }, ALL_CHECKS, settings);
+  const findings = runChecks(workspaceContext(ws), ALL_CHECKS, settings);
   return buildGraph(ws, { source, findings });
 }
 
