@@ -20,6 +20,9 @@ const runs = [
     'json',
   ],
   ['can-i', '--list', '--as', 'system:serviceaccount:shop:checkout', '-n', 'shop', '--from', 'example'],
+  ['lint', 'example', '--fail-on', 'never'],
+  ['audit', '--from', 'example', '--fail-on', 'never'],
+  ['graph', 'example', '-o', 'example-graph.html'],
 ];
 let worst = 0;
 for (const args of runs) {

@@ -15,6 +15,7 @@ npmi=(npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=er
 missing=()
 command -v rg >/dev/null || missing+=(ripgrep)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v openssl >/dev/null || missing+=(openssl) # the test API server's certificates
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq
