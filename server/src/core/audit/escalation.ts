@@ -11,7 +11,7 @@ import { RbacEvaluator, type Binding } from '../rbac/evaluator';
 import { apiGroupMatches, resourceMatches, verbMatches } from '../rbac/matchers';
 import { ALL_SERVICE_ACCOUNTS, AUTHENTICATED, MASTERS, UNAUTHENTICATED, impersonatedUser, serviceAccountUser } from '../rbac/identity';
 import { RBAC_GROUP, type ClusterRole, type PolicyRule, type Role, type UserInfo } from '../rbac/types';
-import { serviceAccountOf } from '../manifest/workloads';
+import { serviceAccountOf, tokenMount } from '../manifest/workloads';
 import type { Workspace } from '../policy/workspace';
 import { grantOf, type Grant } from './objects';
 
@@ -30,6 +30,8 @@ export type StepKind =
   | 'secrets-read'
   | 'token-request'
   | 'rbac-bind'
+  | 'binding-update'
+  | 'pod-exec'
   | 'rbac-escalate'
   | 'impersonate'
   | 'nodes-proxy'
@@ -127,7 +129,10 @@ export class EscalationGraph {
   private readonly users = new Set<string>();
   private readonly groups = new Set<string>();
   private readonly tokenSecrets = new Map<string, Array<{ secret: string; account: string }>>();
-  private readonly podAccounts: Array<{ namespace: string; name: string; everyNode: boolean }> = [];
+  /** Workloads whose pods mount their service account's token: its name, pod (a Pod's own name) and namespace. */
+  private readonly podAccounts: Array<{ namespace: string; name: string; everyNode: boolean; workload: string; pod?: string }> = [];
+  /** Namespace → its RoleBindings; "" → the ClusterRoleBindings. */
+  private readonly bindingsIn = new Map<string, Binding[]>();
   /** A ClusterRole holding every permission (cluster-admin when present): binding it is the most one can bind. */
   private readonly fullRole?: ClusterRole;
   readonly clusterAdmin: Node;
@@ -186,8 +191,22 @@ export class EscalationGraph {
       const ns = r.metadata.namespace ?? '';
       (this.roleNames.get(ns) ?? this.roleNames.set(ns, []).get(ns)!).push(r.metadata.name);
     }
-    for (const w of ws.workloads)
-      this.podAccounts.push({ namespace: w.namespace, name: serviceAccountOf(w), everyNode: w.kind === 'DaemonSet' });
+    const serviceAccounts = new Map(p.serviceAccounts.map((a) => [`${a.metadata.namespace ?? ''}/${a.metadata.name}`, a]));
+    for (const w of ws.workloads) {
+      const name = serviceAccountOf(w);
+      if (!tokenMount(w, serviceAccounts.get(`${w.namespace}/${name}`)).mounted) continue; // nothing to take from its pods
+      this.podAccounts.push({
+        namespace: w.namespace,
+        name,
+        everyNode: w.kind === 'DaemonSet',
+        workload: `${w.kind} ${w.namespace}/${w.name}`,
+        ...(w.kind === 'Pod' ? { pod: w.name } : {}),
+      });
+    }
+    for (const b of [...p.clusterRoleBindings, ...p.roleBindings]) {
+      const ns = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '';
+      (this.bindingsIn.get(ns) ?? this.bindingsIn.set(ns, []).get(ns)!).push(b);
+    }
     const admin = this.ev.clusterRole('cluster-admin');
     this.fullRole =
       admin && coversAll(admin.rules)
@@ -363,7 +382,9 @@ export class EscalationGraph {
       this.secretEdges(n, ns, out, clusterWide);
       this.accountEdges(n, ns, out, clusterWide, 'token-request', 'create', 'serviceaccounts', 'token');
       this.accountEdges(n, ns, out, clusterWide, 'impersonate', 'impersonate', 'serviceaccounts', '');
+      this.execEdges(n, ns, out, clusterWide);
       this.bindEdges(n, ns, out);
+      this.bindingUpdateEdges(n, ns, out);
       this.escalateEdges(n, ns, out);
     }
     if (scopes.includes('')) {
@@ -446,6 +467,86 @@ export class EscalationGraph {
     }
   }
 
+  /**
+   * Exec into a running pod that mounts its service account's token: create on pods/exec, the
+   * question the API server asks of every exec (spec §4: the only one before v1.35, required since).
+   */
+  private execEdges(n: Node, ns: string, out: Edge[], clusterWide: Set<StepKind>): void {
+    if (ns && clusterWide.has('pod-exec')) return;
+    const pods = this.podAccounts.filter((p) => !ns || p.namespace === ns);
+    if (!pods.length) return;
+    const names = this.names(n, ns, 'create', '', 'pods', 'exec');
+    if (names !== 'any' && !names.length) return;
+    const any = names === 'any' ? this.grant(n, 'create', '', 'pods', 'exec', ns) : undefined;
+    if (any && !ns) clusterWide.add('pod-exec');
+    const seen = new Set<string>();
+    for (const p of pods) {
+      // A rule naming pods reaches only Pod objects: the pods of controllers get generated names.
+      const g =
+        any ??
+        (names !== 'any' && p.pod && names.includes(p.pod) ? this.grant(n, 'create', '', 'pods', 'exec', p.namespace, p.pod) : undefined);
+      if (!g || seen.has(`${p.namespace}/${p.name}`)) continue;
+      seen.add(`${p.namespace}/${p.name}`);
+      out.push({
+        kind: 'pod-exec',
+        action: (to) => `exec into a pod of ${p.workload}, which runs as ${to.ref.label}`,
+        grants: [g],
+        to: [this.serviceAccount(p.namespace, p.name)],
+      });
+    }
+  }
+
+  /** Where binding `role` in `ns` leads: cluster-admin for the full role cluster-wide, else whoever holds it there. */
+  private boundRole(ns: string, role: Role | ClusterRole): Node {
+    return !ns && coversAll(role.rules)
+      ? this.clusterAdmin
+      : this.roleGrant(ns, role, `${role.kind} ${role.metadata.name} ${ns ? `in namespace ${ns}` : 'cluster-wide'}`);
+  }
+
+  /**
+   * Add itself to the subjects of an existing binding (update or patch on it, by name): the API
+   * server asks bind on its role then, as on create (spec §6.2), and the roleRef cannot change.
+   */
+  private bindingUpdateEdges(n: Node, ns: string, out: Edge[]): void {
+    const resource = ns ? 'rolebindings' : 'clusterrolebindings';
+    const verbs = ['update', 'patch'];
+    const names = verbs.map((v) => this.names(n, ns, v, RBAC_GROUP, resource));
+    if (names.every((x) => x !== 'any' && !x.length)) return;
+    // Who may create such a binding reaches the same roles, as soon (bindEdges): updating adds nothing.
+    if (this.names(n, ns, 'create', RBAC_GROUP, resource) === 'any' && this.grant(n, 'create', RBAC_GROUP, resource, '', ns)) return;
+    const binds: Record<string, 'any' | string[]> = {
+      Role: ns ? this.names(n, ns, 'bind', RBAC_GROUP, 'roles') : [],
+      ClusterRole: this.names(n, ns, 'bind', RBAC_GROUP, 'clusterroles'),
+    };
+    if (Object.values(binds).every((x) => x !== 'any' && !x.length)) return;
+    const own = this.rulesOf(n, ns);
+    const gains = new Map<Role | ClusterRole, boolean>();
+    for (const b of this.bindingsIn.get(ns) ?? []) {
+      const bindable = Object.hasOwn(binds, b.roleRef.kind) ? binds[b.roleRef.kind] : [];
+      if (bindable !== 'any' && !bindable.includes(b.roleRef.name)) continue;
+      const resolved = this.ev.resolveRoleRef(b, ns);
+      if ('error' in resolved) continue;
+      const role = resolved.role;
+      // Many bindings share a role: whether it holds more than the node is asked once.
+      let gain = gains.get(role);
+      if (gain === undefined) gains.set(role, (gain = !holdsAll(own, role.rules)));
+      if (!gain) continue;
+      const name = b.metadata.name;
+      const write = verbs
+        .map((v, i) => (names[i] === 'any' || names[i].includes(name) ? this.grant(n, v, RBAC_GROUP, resource, '', ns, name) : undefined))
+        .find((g) => g);
+      if (!write) continue;
+      const bind = this.grant(n, 'bind', RBAC_GROUP, role.kind === 'Role' ? 'roles' : 'clusterroles', '', ns, role.metadata.name);
+      if (!bind) continue;
+      out.push({
+        kind: 'binding-update',
+        action: () => `add itself to the subjects of ${describeHolder(b)}, which grants ${role.kind} ${role.metadata.name}`,
+        grants: [write, bind],
+        to: [this.boundRole(ns, role)],
+      });
+    }
+  }
+
   /** Create a binding to a role one does not hold: the bind verb on that role (spec §6.2). */
   private bindEdges(n: Node, ns: string, out: Edge[]): void {
     const bindsClusterRoles = this.names(n, ns, 'bind', RBAC_GROUP, 'clusterroles');
@@ -458,10 +559,7 @@ export class EscalationGraph {
       if (holdsAll(own, role.rules)) return false; // nothing to gain
       const bind = this.grant(n, 'bind', RBAC_GROUP, role.kind === 'Role' ? 'roles' : 'clusterroles', '', ns, role.metadata.name);
       if (!bind) return false;
-      const target =
-        !ns && coversAll(role.rules)
-          ? this.clusterAdmin
-          : this.roleGrant(ns, role, `${role.kind} ${role.metadata.name} ${ns ? `in namespace ${ns}` : 'cluster-wide'}`);
+      const target = this.boundRole(ns, role);
       out.push({
         kind: 'rbac-bind',
         action: () =>
