@@ -16,6 +16,7 @@ import { Catalogue, type ApiResource } from './core/catalogue/catalogue';
 import { computeMatrix, diffMatrices, MATRIX_VERBS } from './core/cluster/matrix';
 import { DEFAULT_SCHEDULER } from './core/cluster/scheduler';
 import {
+  clusterRefs,
   keepCurrent,
   loadSnapshot,
   missingRbac,
@@ -26,6 +27,7 @@ import {
   type SnapshotPolicy,
 } from './core/cluster/snapshot';
 import { isClusterError, type ReviewSubject } from './core/cluster/source';
+import type { ClusterRefs } from './core/checks';
 import { impersonatedUser, serviceAccountUsername, type ImpersonationRequest } from './core/rbac/identity';
 import { accessListRows } from './core/rbac/rules-table';
 import type { UserInfo } from './core/rbac/types';
@@ -62,6 +64,9 @@ export class ClusterConnection {
   private loading: Promise<void> = Promise.resolve();
   private current: ClusterStatus = { state: 'off', objects: {}, missing: [], message: 'not connected yet' };
   private statusTimer?: NodeJS.Timeout;
+  private refs?: { policy: SnapshotPolicy; context: string; refs: ClusterRefs };
+  /** Called after every status change (loaded, watch events, another context, an error): the snapshot may have changed. */
+  onChange?: () => void;
 
   constructor(private readonly lsp: Connection) {}
 
@@ -98,6 +103,15 @@ export class ClusterConnection {
   snapshot(): SnapshotPolicy | undefined {
     if (!this.snap) return undefined;
     return (this.policy ??= snapshotPolicy(this.snap));
+  }
+
+  /** The snapshot as references resolve against it (CheckContext.cluster): the same object until the snapshot or context changes. */
+  references(): ClusterRefs | undefined {
+    const policy = this.snapshot();
+    const context = this.current.context;
+    if (!policy || !context) return undefined;
+    if (this.refs?.policy !== policy || this.refs.context !== context) this.refs = { policy, context, refs: clusterRefs(policy, context) };
+    return this.refs.refs;
   }
 
   /** The contexts of the kubeconfig files, merged as kubectl merges them (the first file to name a context wins). */
@@ -443,6 +457,7 @@ export class ClusterConnection {
   private setStatus(s: ClusterStatus): void {
     this.current = s;
     void this.lsp.sendNotification(clusterStatusNotification, s);
+    this.onChange?.();
   }
 
   private redact(text: string): string {

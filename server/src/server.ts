@@ -34,6 +34,10 @@ let settings: Settings = parseSettings(undefined);
 let canPullConfiguration = false;
 /** The live cluster; `cluster.snapshot()` is its RBAC for the rest of the server. */
 const cluster = new ClusterConnection(connection);
+// References resolve against the cluster's snapshot too: a new one re-runs the checks.
+cluster.onChange = () => {
+  if (model.setCluster(cluster.references())) scheduleRefresh();
+};
 
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 

@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { reparseManifestText } from './core/manifest/incremental';
 import { loadManifestPaths } from './core/manifest/load';
 import type { ParsedFile } from './core/manifest/parse';
-import { ALL_CHECKS, contextFor, type CheckContext } from './core/checks';
+import { ALL_CHECKS, contextFor, type CheckContext, type ClusterRefs } from './core/checks';
 import { checkIncrementally, type Checked } from './core/checks/incremental';
 import type { ServerStatus } from './protocol';
 
@@ -26,6 +26,8 @@ export class WorkspaceModel {
   private version = 0;
   private cached: Analysis | undefined;
   private lastChecked: Checked | undefined;
+  /** The connected cluster's snapshot, as references resolve against it. */
+  private cluster: ClusterRefs | undefined;
 
   private set(path: string, file: ParsedFile | undefined): void {
     if (file) this.byPath.set(path, file);
@@ -36,7 +38,7 @@ export class WorkspaceModel {
   analysis(): Analysis {
     if (this.cached?.version !== this.version) {
       const byPath = new Map(this.byPath);
-      const ctx = contextFor([...byPath.values()]);
+      const ctx: CheckContext = { ...contextFor([...byPath.values()]), ...(this.cluster ? { cluster: this.cluster } : {}) };
       let checked: Checked | undefined;
       this.cached = {
         version: this.version,
@@ -46,6 +48,14 @@ export class WorkspaceModel {
       };
     }
     return this.cached;
+  }
+
+  /** Another cluster snapshot (or none): every check runs again on the next analysis. Returns whether it changed. */
+  setCluster(cluster: ClusterRefs | undefined): boolean {
+    if (cluster === this.cluster) return false;
+    this.cluster = cluster;
+    this.version++;
+    return true;
   }
 
   async loadFolders(folders: string[]): Promise<void> {

@@ -44,7 +44,9 @@ export const completion: Feature = {
       try {
         const here = documentFile(ctx, textDocument.uri);
         if (!here) return { isIncomplete: false, items: [] };
-        const items = completions(here.a.ctx.workspace, here.f, offsetAt(here.f, position)).map((c) => toItem(here.f, c));
+        const items = completions(here.a.ctx.workspace, here.f, offsetAt(here.f, position), here.a.ctx.cluster).map((c) =>
+          toItem(here.f, c),
+        );
         return { isIncomplete: false, items };
       } catch (e) {
         // Half-typed YAML must never surface as an error in the editor.

@@ -2,7 +2,7 @@
 // workspace's RBAC objects with their manifests and reports findings at exact source spans.
 import type { Manifest, ParsedFile, Span } from '../manifest/parse';
 import type { Workload } from '../manifest/workloads';
-import type { RbacObject } from '../rbac/types';
+import type { ClusterRole, RbacObject, Role } from '../rbac/types';
 import { buildWorkspace, type Workspace, type WorkspaceOptions } from '../policy/workspace';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -41,6 +41,21 @@ export interface CheckContext {
   objects: Array<{ object: RbacObject; manifest: Manifest }>;
   /** The workloads to report on: every one of the workspace, or some of them as `objects`. */
   workloads: Workload[];
+  /** The live cluster's objects references may name, when kubeid is connected (filled by the language server). */
+  cluster?: ClusterRefs;
+}
+
+/** What the reference checks and completion look up in the connected cluster's snapshot. */
+export interface ClusterRefs {
+  /** The kube context, named in messages. */
+  context: string;
+  role(namespace: string, name: string): Role | undefined;
+  clusterRole(name: string): ClusterRole | undefined;
+  serviceAccount(namespace: string, name: string): boolean;
+  rolesIn(namespace: string): Role[];
+  clusterRoles(): ClusterRole[];
+  /** Kinds read in full: a name not found among a kind the cluster refused to list may still exist there. */
+  complete: { roles: boolean; clusterRoles: boolean; serviceAccounts: boolean };
 }
 
 export interface Check {

@@ -6,7 +6,7 @@
 // changed binding, the accounts these bindings name and the workloads that run as them). The
 // other findings are kept, moved with the text after the edit. Whatever this cannot follow
 // (a CRD, aggregation labels, groups of every service account, objects added or renamed, several
-// files) runs every check again. The result equals a run from scratch: test/property/incremental.test.ts.
+// files, another cluster snapshot) runs every check again. The result equals a run from scratch: test/property/incremental.test.ts.
 import { changeBetween, type TextChange } from '../manifest/incremental';
 import type { Manifest, Span } from '../manifest/parse';
 import { serviceAccountOf, type Workload } from '../manifest/workloads';
@@ -33,7 +33,7 @@ export function checkIncrementally(ctx: CheckContext, checks: readonly Check[], 
     for (const c of checks) byCheck.set(c.id, c.run(ctx));
     return { ctx, byCheck, partial: false };
   }
-  const focus: CheckContext = { workspace: ctx.workspace, objects: dirty.objects, workloads: dirty.workloads };
+  const focus: CheckContext = { ...ctx, objects: dirty.objects, workloads: dirty.workloads };
   for (const c of checks) {
     const before = prev.byCheck.get(c.id);
     if (!before) return checkIncrementally(ctx, checks);
@@ -173,7 +173,8 @@ function dirtySince(prev: CheckContext, ctx: CheckContext): Dirty | undefined {
     if (!edit) return undefined;
     edits.set(f.file, edit);
   }
-  if (prev.workspace.catalogue !== ctx.workspace.catalogue) return undefined;
+  // Another snapshot of the connected cluster (loaded, changed by a watch, another context) may resolve any reference.
+  if (prev.workspace.catalogue !== ctx.workspace.catalogue || prev.cluster !== ctx.cluster) return undefined;
 
   const inEdit = (m: Manifest, side: 'old' | 'new'): boolean => {
     const e = edits.get(m.file);

@@ -95,6 +95,6 @@ export const ALL_CHECKS: readonly Check[] = [
   ...WORKLOAD_CHECKS,
 ];
 
-export type { Check, CheckContext, Finding, Related, Severity } from './check';
+export type { Check, CheckContext, ClusterRefs, Finding, Related, Severity } from './check';
 export { contextFor } from './check';
 export { runChecks, type CheckSettings } from './run';

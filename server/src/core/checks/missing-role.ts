@@ -15,7 +15,7 @@ export const missingRole: Check = {
   id: ID,
   severity: 'warning',
   summary:
-    'A roleRef naming a Role or ClusterRole found neither in the workspace nor in the default cluster policy: the binding grants nothing',
+    'A roleRef naming a Role or ClusterRole found neither in the workspace, nor in the connected cluster, nor in the default cluster policy: the binding grants nothing',
   run(ctx: CheckContext): Finding[] {
     let roles: Roles | undefined; // indexed only when a role is missing
     return ctx.objects.flatMap(({ object, manifest }) =>
@@ -27,8 +27,8 @@ export const missingRole: Check = {
 };
 
 /**
- * The role a roleRef names: the workspace's on top of the default policy (the evaluator's policy).
- * When kubeid is connected to a cluster, the live cluster's roles are to be looked up here too.
+ * The role a roleRef names: the workspace's on top of the default policy (the evaluator's policy),
+ * then the live cluster's when kubeid is connected.
  */
 export function lookupRole(
   ctx: CheckContext,
@@ -37,7 +37,8 @@ export function lookupRole(
   name: string,
 ): Role | ClusterRole | undefined {
   const ev = ctx.workspace.evaluator;
-  return kind === 'Role' ? ev.role(namespace, name) : ev.clusterRole(name);
+  const c = ctx.cluster;
+  return kind === 'Role' ? (ev.role(namespace, name) ?? c?.role(namespace, name)) : (ev.clusterRole(name) ?? c?.clusterRole(name));
 }
 
 /** The evaluator's Roles by name and by namespace, and the manifests of the workspace's roles. */
@@ -89,11 +90,20 @@ function refFinding(ctx: CheckContext, b: Binding, m: Manifest, roles: () => Rol
   const self = `${b.kind} ${q(b.metadata.name)}`;
   const resource = kind === 'Role' ? `roles ${q(name)} in ${q(ns)}` : `clusterroles ${q(name)}`;
   const { hint, related } = suggestion(ctx, roles(), b, ns, elsewhere);
-  const message =
-    `${where} does not exist (neither in the workspace nor in the default cluster policy): ${self} grants nothing until it is created — ` +
+  const effect =
     `the authorizer's lookup fails (${kind.toLowerCase()}.rbac.authorization.k8s.io ${q(name)} not found) for every request it would match. ` +
     `Until the role exists, only a user allowed to bind ${resource} (or a member of system:masters) may create this binding. ${hint}`;
-  const f = findingAt(ID, 'warning', m, ['roleRef', 'name'], message);
+  const cluster = ctx.cluster;
+  // A cluster that refused to list the kind may hold the role: no claim that it does not exist.
+  const unchecked = cluster && !(kind === 'Role' ? cluster.complete.roles : cluster.complete.clusterRoles);
+  const message = !cluster
+    ? `${where} does not exist (neither in the workspace nor in the default cluster policy): ${self} grants nothing until it is created — ${effect}`
+    : unchecked
+      ? `${where} is neither in the workspace nor in the default cluster policy, and the cluster (context ${q(cluster.context)}) could not be checked: ` +
+        `kubeid may not list ${kind === 'Role' ? 'roles' : 'clusterroles'} there. If it does not exist there either, ${self} grants nothing until it is created — ${effect}`
+      : `${where} does not exist (neither in the workspace, nor in the cluster (context ${q(cluster.context)}), nor in the default cluster policy): ` +
+        `${self} grants nothing until it is created — ${effect}`;
+  const f = findingAt(ID, unchecked ? 'information' : 'warning', m, ['roleRef', 'name'], message);
   if (related.length) f.related = related;
   return [f];
 }

@@ -4,7 +4,7 @@ import type { Manifest, Span } from '../manifest/parse';
 import type { Workload } from '../manifest/workloads';
 import type { Binding } from '../rbac/evaluator';
 import { accountName, accountRelated, accountsOf, type Accounts } from './accounts';
-import type { Check, CheckContext, Finding, Related } from './check';
+import type { Check, CheckContext, ClusterRefs, Finding, Related, Severity } from './check';
 import { dns1123SubdomainErrors } from './fields';
 import { findingAt } from './locate';
 import { mapItems, str } from './read';
@@ -21,22 +21,48 @@ export const missingServiceAccount: Check = {
   summary: 'A ServiceAccount subject or a workload’s serviceAccountName naming an account that does not exist in its namespace',
   run(ctx: CheckContext): Finding[] {
     const accounts = accountsOf(ctx);
+    const cluster = ctx.cluster;
+    const known: Known = {
+      accounts,
+      cluster,
+      exists: (ns, name) => accounts.exists(ns, name) || cluster?.serviceAccount(ns, name) === true,
+    };
     const subjects = ctx.objects.flatMap(({ object, manifest }) =>
-      (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') && mayMiss(accounts, object)
-        ? subjectFindings(accounts, object, manifest)
+      (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') && mayMiss(known, object)
+        ? subjectFindings(known, object, manifest)
         : [],
     );
-    return [...subjects, ...ctx.workloads.flatMap((w) => workloadFinding(accounts, w))];
+    return [...subjects, ...ctx.workloads.flatMap((w) => workloadFinding(known, w))];
   },
 };
 
-/** Whether a decoded subject names an account that does not exist: the tree (built anew for cluster objects) is read only then. */
-function mayMiss(accounts: Accounts, b: Binding): boolean {
-  const scope = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '';
-  return b.subjects.some((s) => s.kind === 'ServiceAccount' && !accounts.exists(s.namespace || scope, s.name));
+/** The workspace's accounts, and the connected cluster's. */
+interface Known {
+  accounts: Accounts;
+  cluster: ClusterRefs | undefined;
+  exists(namespace: string, name: string): boolean;
 }
 
-function subjectFindings(accounts: Accounts, b: Binding, m: Manifest): Finding[] {
+/** That the account does not exist and where it was looked for, up to what follows from it; conditional when the cluster's accounts could not be read. */
+function absence(known: Known): string {
+  const c = known.cluster;
+  const every = 'among the accounts every cluster has';
+  if (!c) return `does not exist (neither in the workspace nor ${every}): `;
+  if (!c.complete.serviceAccounts)
+    return `is neither in the workspace nor ${every}, and the cluster (context ${q(c.context)}) could not be checked (kubeid may not list serviceaccounts there). If it does not exist there either, `;
+  return `does not exist (neither in the workspace, nor in the cluster (context ${q(c.context)}), nor ${every}): `;
+}
+
+/** A cluster that refused to list accounts may hold this one: a lower severity than a sure claim. */
+const severity = (known: Known): Severity => (known.cluster && !known.cluster.complete.serviceAccounts ? 'information' : 'warning');
+
+/** Whether a decoded subject names an account that does not exist: the tree (built anew for cluster objects) is read only then. */
+function mayMiss(known: Known, b: Binding): boolean {
+  const scope = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '';
+  return b.subjects.some((s) => s.kind === 'ServiceAccount' && !known.exists(s.namespace || scope, s.name));
+}
+
+function subjectFindings(known: Known, b: Binding, m: Manifest): Finding[] {
   return mapItems(m, 'subjects').flatMap(({ node, index }) => {
     const [kind, name, namespace, apiGroup] = ['kind', 'name', 'namespace', 'apiGroup'].map((k) => str(node, k));
     // Subjects the API server rejects are invalid-subject's.
@@ -45,41 +71,40 @@ function subjectFindings(accounts: Accounts, b: Binding, m: Manifest): Finding[]
     // A subject without namespace is in the RoleBinding's; a ClusterRoleBinding has none to give.
     const ns = namespace.value || (b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '');
     if (ns === '' || namespace.wrongType) return [];
-    const known = namespace.value !== '' || m.namespace !== undefined;
-    const missing = check(accounts, ns, name.value, known, 'name that namespace in the subject');
+    const namespaceKnown = namespace.value !== '' || m.namespace !== undefined;
+    const missing = check(known, ns, name.value, namespaceKnown, 'name that namespace in the subject');
     if (!missing) return [];
     const from = namespace.value ? '' : ` (the RoleBinding's: the subject names none)`;
     const message =
-      `${accountName(ns, name.value)}${from} does not exist, neither in the workspace nor among the accounts every cluster has: ` +
-      `this subject matches no one until it is created, and then whoever may create ServiceAccounts in ${q(ns)} can create it and receive what ${b.kind} ${q(b.metadata.name)} grants.` +
+      `${accountName(ns, name.value)}${from} ${absence(known)}this subject matches no one until it is created, and then whoever may create ServiceAccounts in ${q(ns)} can create it and receive what ${b.kind} ${q(b.metadata.name)} grants.` +
       missing.hint;
-    return [withRelated(findingAt(ID, 'warning', m, ['subjects', index, 'name'], message), missing.related)];
+    return [withRelated(findingAt(ID, severity(known), m, ['subjects', index, 'name'], message), missing.related)];
   });
 }
 
-function workloadFinding(accounts: Accounts, w: Workload): Finding[] {
+function workloadFinding(known: Known, w: Workload): Finding[] {
   const field = w.serviceAccountName;
   if (!field) return [];
-  const missing = check(accounts, w.namespace, field.value, w.namespaceWritten, 'a pod can only run as an account of its own namespace');
+  const missing = check(known, w.namespace, field.value, w.namespaceWritten, 'a pod can only run as an account of its own namespace');
   if (!missing) return [];
   const pods = w.kind === 'Pod' ? 'the Pod' : 'its pods';
   const message =
-    `${w.kind} ${q(w.name)} runs as ${accountName(w.namespace, field.value)}, which does not exist (neither in the workspace nor among the accounts every cluster has): ` +
-    `the API server refuses ${pods} until it is created (ServiceAccount admission: "error looking up service account ${w.namespace}/${field.value}: serviceaccount ${q(field.value)} not found").` +
+    `${w.kind} ${q(w.name)} runs as ${accountName(w.namespace, field.value)}, which ${absence(known)}the API server refuses ${pods} until it is created (ServiceAccount admission: "error looking up service account ${w.namespace}/${field.value}: serviceaccount ${q(field.value)} not found").` +
     (field.key === 'serviceAccount' ? ' (serviceAccount is the deprecated name of serviceAccountName.)' : '') +
     missing.hint;
-  return [withRelated(spanFinding(w, field.span, message), missing.related)];
+  return [withRelated(spanFinding(w, field.span, message, severity(known)), missing.related)];
 }
 
 /** Why the account is missing, with a hint and related places; undefined when it exists or its namespace is not known. */
 function check(
-  accounts: Accounts,
+  known: Known,
   ns: string,
   name: string,
   namespaceKnown: boolean,
   otherNamespace: string,
 ): { hint: string; related: Related[] } | undefined {
-  if (accounts.exists(ns, name)) return undefined;
+  if (known.exists(ns, name)) return undefined;
+  const { accounts } = known;
   const elsewhere = accounts.named(name);
   // No namespace written: it is chosen when the object is applied, probably the account's.
   if (!namespaceKnown && elsewhere.length > 0) return undefined;
@@ -100,8 +125,8 @@ function check(
   return { hint: ` Create the ServiceAccount in ${q(ns)}, or fix the name.`, related: [] };
 }
 
-function spanFinding(w: Workload, span: Span, message: string): Finding {
-  return { check: ID, severity: 'warning', message, file: w.file, span };
+function spanFinding(w: Workload, span: Span, message: string, severity: Severity): Finding {
+  return { check: ID, severity, message, file: w.file, span };
 }
 
 function withRelated(f: Finding, related: Related[]): Finding {

@@ -1,6 +1,7 @@
 // A cluster snapshot: the objects kubeid lists (RBAC, service accounts, namespaces, the workloads
 // that run pods), read page by page, kept current with watches, and what could not be read and why.
 // Answers built on a snapshot that misses RBAC kinds must say so (see `missingRbac`).
+import type { ClusterRefs } from '../checks/check';
 import { manifestsFromObjects, type ManifestProblem } from '../manifest/parse';
 import { policyFromManifests } from '../manifest/rbac';
 import { workloadOf, type Workload } from '../manifest/workloads';
@@ -233,4 +234,19 @@ export function missingRbac(missing: readonly Unreadable[]): string | undefined 
   if (!missing.length) return undefined;
   const what = missing.map((u) => `${refKey(u.ref)} (${u.reason})`).join('; ');
   return `kubeid could not read ${what}: grants they hold are unknown to it, so a "no" from kubeid is not conclusive`;
+}
+
+/** What references resolve against in a snapshot, for the checks and completion (CheckContext.cluster). */
+export function clusterRefs(sp: SnapshotPolicy, context: string): ClusterRefs {
+  const accounts = new Set(sp.policy.serviceAccounts.map((a) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`));
+  const read = (resource: string) => !sp.missing.some((u) => u.ref.resource === resource);
+  return {
+    context,
+    role: (namespace, name) => sp.evaluator.role(namespace, name),
+    clusterRole: (name) => sp.evaluator.clusterRole(name),
+    serviceAccount: (namespace, name) => accounts.has(`${namespace}/${name}`),
+    rolesIn: (namespace) => sp.policy.roles.filter((r) => r.metadata.namespace === namespace),
+    clusterRoles: () => sp.policy.clusterRoles,
+    complete: { roles: read('roles'), clusterRoles: read('clusterroles'), serviceAccounts: read('serviceaccounts') },
+  };
 }

@@ -1,8 +1,9 @@
 // Completion inside RoleBindings and ClusterRoleBindings: roleRef kind and name (Roles of the
-// binding's namespace and ClusterRoles, workspace first, then the default policy), subject kinds,
+// binding's namespace and ClusterRoles, workspace first, then the default policy and the connected cluster), subject kinds,
 // names (service accounts of the namespace, groups and users seen) and namespaces.
 import { pathIs } from '../cursor/path';
 import { textAt, type Cursor } from '../cursor/cursor';
+import type { ClusterRefs } from '../checks/check';
 import type { Workspace } from '../policy/workspace';
 import { RBAC_GROUP, type ClusterRole, type Role } from '../rbac/types';
 import { keyCandidate, valueCandidate, type Candidate } from './candidate';
@@ -14,7 +15,7 @@ const SUBJECT_KINDS: Array<[string, string]> = [
   ['Group', 'every member of a group'],
 ];
 
-export function bindingCandidates(c: Cursor, ws: Workspace, text: string, kind: string): Candidate[] {
+export function bindingCandidates(c: Cursor, ws: Workspace, text: string, kind: string, cluster?: ClusterRefs): Candidate[] {
   const p = c.path;
   const obj = c.object;
   const namespace = kind === 'RoleBinding' ? textAt(obj, ['metadata', 'namespace']) || 'default' : undefined;
@@ -27,7 +28,7 @@ export function bindingCandidates(c: Cursor, ws: Workspace, text: string, kind: 
     const kinds = kind === 'RoleBinding' ? ['Role', 'ClusterRole'] : ['ClusterRole'];
     return kinds.map((k, i) => v(k, { kind: 'kind', tier: 0, rank: i, detail: k === 'Role' ? `a Role of ${namespace}` : 'a ClusterRole' }));
   }
-  if (pathIs(p, 'roleRef', 'name')) return roleNames(c, ws, text, kind, namespace);
+  if (pathIs(p, 'roleRef', 'name')) return roleNames(c, ws, text, kind, namespace, cluster);
   if (pathIs(p, 'subjects', '#')) {
     return ['kind', 'name', 'namespace', 'apiGroup']
       .filter((k) => c.at === 'value' || !textAt(obj, [...p, k]))
@@ -50,12 +51,21 @@ export function bindingCandidates(c: Cursor, ws: Workspace, text: string, kind: 
   return [];
 }
 
-function roleNames(c: Cursor, ws: Workspace, text: string, kind: string, namespace: string | undefined): Candidate[] {
+function roleNames(
+  c: Cursor,
+  ws: Workspace,
+  text: string,
+  kind: string,
+  namespace: string | undefined,
+  cluster?: ClusterRefs,
+): Candidate[] {
   const refKind = textAt(c.object, ['roleRef', 'kind']);
   const roles: Array<Role | ClusterRole> = [];
-  if (kind === 'RoleBinding' && refKind !== 'ClusterRole') roles.push(...ws.policy.roles.filter((r) => r.metadata.namespace === namespace));
-  if (refKind !== 'Role' || kind === 'ClusterRoleBinding') roles.push(...ws.policy.clusterRoles);
-  return roles.map((r, i) => {
+  const wantRoles = kind === 'RoleBinding' && refKind !== 'ClusterRole';
+  const wantClusterRoles = refKind !== 'Role' || kind === 'ClusterRoleBinding';
+  if (wantRoles) roles.push(...ws.policy.roles.filter((r) => r.metadata.namespace === namespace));
+  if (wantClusterRoles) roles.push(...ws.policy.clusterRoles);
+  const offered = roles.map((r, i) => {
     const fromDefaults = r.source?.origin === 'default-policy';
     const tier = !fromDefaults ? 0 : r.metadata.name.startsWith('system:') ? 2 : 1;
     const rules = (r.kind === 'ClusterRole' ? ws.evaluator.clusterRole(r.metadata.name) : r)?.rules.length ?? 0;
@@ -69,6 +79,26 @@ function roleNames(c: Cursor, ws: Workspace, text: string, kind: string, namespa
       description: fromDefaults ? `${r.kind} · default policy` : r.kind,
     });
   });
+  if (!cluster) return offered;
+  // The cluster's roles the workspace and the default policy do not define already.
+  const known = new Set(roles.map((r) => `${r.kind}/${r.metadata.name}`));
+  const live: Array<Role | ClusterRole> = [
+    ...(wantRoles && namespace ? cluster.rolesIn(namespace) : []),
+    ...(wantClusterRoles ? cluster.clusterRoles() : []),
+  ].filter((r) => !known.has(`${r.kind}/${r.metadata.name}`));
+  return [
+    ...offered,
+    ...live.map((r, i) => {
+      const rules = r.rules.length;
+      return valueCandidate(c, text, r.metadata.name, {
+        kind: 'role',
+        tier: r.metadata.name.startsWith('system:') ? 2 : 1,
+        rank: roles.length + i,
+        detail: `${r.kind}${r.kind === 'Role' ? ` in ${namespace}` : ''} (cluster) · context ${cluster.context} · ${rules} rule${rules === 1 ? '' : 's'}`,
+        description: `${r.kind} (cluster)`,
+      });
+    }),
+  ];
 }
 
 function subjectNames(c: Cursor, ws: Workspace, text: string, subjectKind: string, namespace: string | undefined): Candidate[] {

@@ -3,6 +3,7 @@
 // kinds, new-object snippets). Plain data out; the language server turns it into LSP items.
 import { textAt, cursorAt, type Cursor } from '../cursor/cursor';
 import { DEFAULT_MAX_BYTES, positionAt, type ParsedFile } from '../manifest/parse';
+import type { ClusterRefs } from '../checks/check';
 import type { Workspace } from '../policy/workspace';
 import { bindingCandidates } from './binding';
 import { keyCandidate, valueCandidate, type Candidate } from './candidate';
@@ -26,7 +27,8 @@ const KINDS: Array<[string, string]> = [
   ['ServiceAccount', 'v1'],
 ];
 
-export function completions(ws: Workspace, file: ParsedFile, offset: number): Candidate[] {
+/** `cluster`: the connected cluster's snapshot, whose roles a roleRef may name too. */
+export function completions(ws: Workspace, file: ParsedFile, offset: number, cluster?: ClusterRefs): Candidate[] {
   // Text over the size limit is not parsed (`too-large`), and reading the cursor in it took seconds
   // per request (50 MB in one document: a yaml re-parse, then a walk up half a million lines).
   if (file.text.length > DEFAULT_MAX_BYTES) return [];
@@ -49,7 +51,7 @@ export function completions(ws: Workspace, file: ParsedFile, offset: number): Ca
   if (p.length === 2 && p[0] === 'metadata' && p[1] === 'namespace') return namespaces(c, ws, text);
   if ((kind === 'Role' || kind === 'ClusterRole') && p[0] === 'rules' && typeof p[1] === 'number') return ruleCandidates(c, ws, text, kind);
   if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && (p[0] === 'roleRef' || p[0] === 'subjects')) {
-    return bindingCandidates(c, ws, text, kind);
+    return bindingCandidates(c, ws, text, kind, cluster);
   }
   const last = p[p.length - 1];
   if ((last === 'serviceAccountName' || last === 'serviceAccount') && p.includes('spec')) return accounts(c, ws, text);
