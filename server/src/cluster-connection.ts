@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
-import { explainRefusal } from './cli/cluster';
 import { formatTable } from './cli/table';
 import { KubeClusterSource } from './cluster/adapter';
+import { identify } from './cluster/identity';
 import { kubeconfigFiles, loadKubeconfig, type KubeconfigOptions } from './cluster/kubeconfig';
 import { redact } from './cluster/redact';
 import { describeAccessSubject, type AccessSubject } from './core/access';
@@ -26,11 +26,11 @@ import {
   type Snapshot,
   type SnapshotPolicy,
 } from './core/cluster/snapshot';
-import { isClusterError, type ReviewSubject } from './core/cluster/source';
+import { explainRefusal } from './core/cluster/impersonation';
+import type { ReviewSubject } from './core/cluster/source';
 import type { ClusterRefs } from './core/checks';
 import { impersonatedUser, serviceAccountUsername, type ImpersonationRequest } from './core/rbac/identity';
 import { accessListRows } from './core/rbac/rules-table';
-import type { UserInfo } from './core/rbac/types';
 import type {
   AccessMatrixParams,
   AccessMatrixResult,
@@ -167,22 +167,9 @@ export class ClusterConnection {
     const signal = abortOn(token);
     const { auth, context, cluster, user: kubeconfigUser } = src.config;
     const namespace = p.namespace || this.current.namespace || src.config.namespace;
-    let user: UserInfo | undefined;
-    let via = '';
-    try {
-      ({ user, via } = await src.whoami(signal));
-    } catch (e) {
-      if (!isClusterError(e, 'not-found') || !auth.certificate) throw this.error(e);
-      // Without SelfSubjectReview the certificate still says who it names: CN is the user, each O a group.
-      const s = auth.certificate.subject;
-      user = { name: /(?:^|, )CN=([^,]*)/.exec(s)?.[1] ?? '', groups: [...s.matchAll(/(?:^|, )O=([^,]*)/g)].map((m) => m[1]) };
-      via = 'the client certificate (not confirmed by the server)';
-    }
-    const person = !user.name.startsWith('system:serviceaccount:') && !user.name.startsWith('system:node:');
-    const warning =
-      auth.longLived && person
-        ? `${user.name} authenticates with ${auth.longLived}; people should sign in through OIDC (an exec plugin such as kubelogin) with short-lived tokens`
-        : undefined;
+    const { user, via, warning } = await identify(src, signal).catch((e: unknown) => {
+      throw this.error(e);
+    });
     let rules: string[][] = [['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs']];
     let rulesIncomplete: string | undefined;
     try {

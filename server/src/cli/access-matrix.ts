@@ -3,12 +3,13 @@
 // kubeid's own evaluation of the cluster's RBAC objects, each difference with its likely cause;
 // with --diff-as, the cells where a second identity gets another answer.
 import { bool, list, parseArgs, str, UsageError, type ParsedArgs } from './args';
-import { CLUSTER_FLAGS, clusterCatalogue, connect, evaluatedUser, explainRefusal, impersonation, reviewSubject } from './cluster';
+import { CLUSTER_FLAGS, clusterCatalogue, connect, evaluatedUser, impersonation, reviewSubject } from './cluster';
 import { json, outputFormat, type Io } from './common';
 import { formatTable } from './table';
 import { computeMatrix, diffMatrices, MATRIX_VERBS, matrixRows, type Matrix, type MatrixOptions } from '../core/cluster/matrix';
 import { DEFAULT_SCHEDULER } from '../core/cluster/scheduler';
 import { loadSnapshot, missingRbac, RBAC_KINDS, snapshotPolicy } from '../core/cluster/snapshot';
+import { explainRefusal } from '../core/cluster/impersonation';
 import { isClusterError, type ReviewSubject } from '../core/cluster/source';
 import { impersonatedUser, type ImpersonationRequest } from '../core/rbac/identity';
 import type { UserInfo } from '../core/rbac/types';

@@ -5,8 +5,7 @@ import type { Io } from './common';
 import { KubeClusterSource } from '../cluster/adapter';
 import { buildRequest } from '../core/request';
 import { Catalogue } from '../core/catalogue/catalogue';
-import { refusedGrants } from '../core/cluster/impersonation';
-import { ClusterError, isClusterError, type ReviewSubject } from '../core/cluster/source';
+import { isClusterError, type ReviewSubject } from '../core/cluster/source';
 import { impersonatedUser, type ImpersonationRequest } from '../core/rbac/identity';
 import type { UserInfo } from '../core/rbac/types';
 
@@ -66,28 +65,6 @@ export function reviewSubject(as: ImpersonationRequest | undefined, useSar: bool
 /** The identity the server evaluates: the impersonated one as the API server builds it, or the caller's from SelfSubjectReview. */
 export async function evaluatedUser(src: KubeClusterSource, as: ImpersonationRequest | undefined): Promise<UserInfo> {
   return as ? impersonatedUser(as) : (await src.whoami()).user;
-}
-
-/** A refused review explained: with impersonation, the server's reason and the exact rule the caller lacks. */
-export function explainRefusal(e: unknown, subject: ReviewSubject): unknown {
-  if (!isClusterError(e, 'forbidden')) return e;
-  if (subject.kind === 'impersonate') {
-    const lines = refusedGrants(subject.as, e.details).map((g) => {
-      const r = g.rule;
-      const where = g.namespace ? `a Role in namespace ${g.namespace} (or a ClusterRole)` : 'a ClusterRole';
-      return `  ${where} with: {apiGroups: ["${r.apiGroups?.[0] ?? ''}"], resources: ["${r.resources?.[0] ?? ''}"], verbs: ["impersonate"], resourceNames: ["${r.resourceNames?.[0] ?? ''}"]}`;
-    });
-    return new ClusterError('forbidden', `${e.message}\nTo impersonate, your user needs:\n${lines.join('\n')}`, e.status, e.details);
-  }
-  if (subject.kind === 'subject') {
-    return new ClusterError(
-      'forbidden',
-      `${e.message}\nA SubjectAccessReview needs create on subjectaccessreviews.authorization.k8s.io (cluster-wide); without it, leave out --use-sar to ask by impersonation`,
-      e.status,
-      e.details,
-    );
-  }
-  return e;
 }
 
 /** VERB TARGET as buildRequest reads it offline; without -n, the context's namespace. */

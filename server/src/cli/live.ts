@@ -2,7 +2,8 @@
 // SelfSubjectAccessReview `kubectl auth can-i` sends (impersonating --as, or a SubjectAccessReview
 // with --use-sar); --list sends a SelfSubjectRulesReview.
 import { bool, str, type ParsedArgs } from './args';
-import { clusterCatalogue, connect, explainRefusal, impersonation, liveRequest, reviewSubject } from './cluster';
+import { explainRefusal } from '../core/cluster/impersonation';
+import { clusterCatalogue, connect, impersonation, liveRequest, reviewSubject } from './cluster';
 import { json, type Io } from './common';
 import { accessTable } from './table';
 

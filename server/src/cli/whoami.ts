@@ -3,10 +3,10 @@
 // may do in the namespace (SelfSubjectRulesReview, as `kubectl auth can-i --list`).
 import { parseArgs, str, UsageError } from './args';
 import { CLUSTER_FLAGS, connect } from './cluster';
+import { identify } from '../cluster/identity';
 import { json, outputFormat, type Io } from './common';
 import { accessTable, formatTable } from './table';
 import { isClusterError } from '../core/cluster/source';
-import type { UserInfo } from '../core/rbac/types';
 
 const FLAGS = [
   ...CLUSTER_FLAGS,
@@ -20,27 +20,7 @@ export async function whoami(argv: string[], io: Io): Promise<number> {
   if (a.positionals.length) throw new UsageError(`whoami takes no arguments, got: ${a.positionals.join(' ')}`);
   const src = await connect(a);
   const { auth, context, cluster, user: kubeconfigUser } = src.config;
-  let user: UserInfo | undefined;
-  let via = '';
-  let unavailable: unknown;
-  try {
-    ({ user, via } = await src.whoami());
-  } catch (e) {
-    if (!isClusterError(e, 'not-found')) throw e;
-    unavailable = e;
-  }
-  if (!user && auth.certificate) {
-    // Without SelfSubjectReview the certificate still says who it names: CN is the user, each O a group.
-    const s = auth.certificate.subject;
-    user = { name: /(?:^|, )CN=([^,]*)/.exec(s)?.[1] ?? '', groups: [...s.matchAll(/(?:^|, )O=([^,]*)/g)].map((m) => m[1]) };
-    via = 'the client certificate (not confirmed by the server)';
-  }
-  if (!user) throw unavailable;
-  const person = !user.name.startsWith('system:serviceaccount:') && !user.name.startsWith('system:node:');
-  const warning =
-    auth.longLived && person
-      ? `${user.name} authenticates with ${auth.longLived}; people should sign in through OIDC (an exec plugin such as kubelogin) with short-lived tokens`
-      : undefined;
+  const { user, via, warning } = await identify(src);
   const namespace = str(a, 'namespace') || src.config.namespace;
   const rules = await src.rulesReview({ kind: 'self' }, namespace).catch((e: unknown) => {
     if (!isClusterError(e) || e.code === 'unauthorized' || e.code === 'unreachable') throw e;

@@ -3,6 +3,7 @@
 // Shown to a user whose impersonation the server refused, naming the exact rule to grant.
 import { splitServiceAccountUsername, type ImpersonationRequest } from '../rbac/identity';
 import type { PolicyRule } from '../rbac/types';
+import { ClusterError, isClusterError, type ReviewSubject } from './source';
 
 export interface ImpersonationGrant {
   /** "users", "groups", "serviceaccounts", "uids", "userextras/KEY": the kind in a refusal's details. */
@@ -36,4 +37,26 @@ export function refusedGrants(as: ImpersonationRequest, details?: { kind?: strin
   const all = impersonationGrants(as);
   const named = all.filter((g) => g.kind === details?.kind && (!details?.name || g.rule.resourceNames?.includes(details.name)));
   return named.length ? named : all;
+}
+
+/** A refused review explained: with impersonation, the server's reason and the exact rule the caller lacks. */
+export function explainRefusal(e: unknown, subject: ReviewSubject): unknown {
+  if (!isClusterError(e, 'forbidden')) return e;
+  if (subject.kind === 'impersonate') {
+    const lines = refusedGrants(subject.as, e.details).map((g) => {
+      const r = g.rule;
+      const where = g.namespace ? `a Role in namespace ${g.namespace} (or a ClusterRole)` : 'a ClusterRole';
+      return `  ${where} with: {apiGroups: ["${r.apiGroups?.[0] ?? ''}"], resources: ["${r.resources?.[0] ?? ''}"], verbs: ["impersonate"], resourceNames: ["${r.resourceNames?.[0] ?? ''}"]}`;
+    });
+    return new ClusterError('forbidden', `${e.message}\nTo impersonate, your user needs:\n${lines.join('\n')}`, e.status, e.details);
+  }
+  if (subject.kind === 'subject') {
+    return new ClusterError(
+      'forbidden',
+      `${e.message}\nA SubjectAccessReview needs create on subjectaccessreviews.authorization.k8s.io (cluster-wide); without it, leave out --use-sar to ask by impersonation`,
+      e.status,
+      e.details,
+    );
+  }
+  return e;
 }
