@@ -14,6 +14,7 @@ import { ClusterError } from '../../server/src/core/cluster/source';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { kubectlFor, kubectlVersion, type Kubectl } from '../helpers/apiserver/kubectl';
 import { repoPath, repoRoot } from '../helpers/repo';
+import { writeExecKubeconfig } from '../helpers/exec-kubeconfig';
 
 const RG = 'rbac.authorization.k8s.io';
 const TOKENS = {
@@ -461,38 +462,7 @@ test("a user without the impersonate permission gets the server's reason and the
 
 test('an exec plugin named by a kubeconfig inside an untrusted workspace never runs', async () => {
   const ws = mkdtempSync(join(tmpdir(), 'kubeid-ws-'));
-  const marker = join(ws, 'plugin-ran');
-  const script = join(ws, 'plugin.js');
-  const credential = {
-    apiVersion: 'client.authentication.k8s.io/v1',
-    kind: 'ExecCredential',
-    status: { token: 'jane-token-5f1d0c9e7a2b' },
-  };
-  writeFileSync(
-    script,
-    `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); process.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`,
-  );
-  const file = join(ws, 'kubeconfig');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': 'x',
-      clusters: [
-        { name: 't', cluster: { server: server.url, 'certificate-authority-data': Buffer.from(server.caPem).toString('base64') } },
-      ],
-      users: [
-        {
-          name: 'p',
-          user: {
-            exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [script], interactiveMode: 'Never' },
-          },
-        },
-      ],
-      contexts: [{ name: 'x', context: { cluster: 't', user: 'p' } }],
-    }),
-  );
+  const { file, marker } = writeExecKubeconfig(ws, server, 'jane-token-5f1d0c9e7a2b');
   await assert.rejects(
     KubeClusterSource.connect({ kubeconfig: file, workspace: { folder: ws, trusted: false } }),
     /refusing to run the exec plugin .* inside the untrusted workspace/,

@@ -4,13 +4,14 @@
 // sent, the untrusted-workspace guard, and no credential in anything the server says.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { AccessMatrixResult, ClusterStatus, ContextsResult, WhoAmIResult } from '../../server/src/protocol';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
+import { writeExecKubeconfig } from '../helpers/exec-kubeconfig';
 
 const RG = 'rbac.authorization.k8s.io';
 const TOKENS = {
@@ -347,36 +348,7 @@ test('cancelling the matrix stops sending reviews', async () => {
 
 test('an exec plugin of a kubeconfig inside an untrusted workspace never runs; trusting the workspace connects', async () => {
   const ws = writeWorkspace({});
-  const marker = join(ws, 'plugin-ran');
-  const script = join(ws, 'plugin.js');
-  const credential = {
-    apiVersion: 'client.authentication.k8s.io/v1',
-    kind: 'ExecCredential',
-    status: { token: 'jane-token-7d2c9a41e8f0' },
-  };
-  writeFileSync(
-    script,
-    `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); process.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`,
-  );
-  const file = join(ws, 'kubeconfig');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': 'x',
-      clusters: [{ name: 't', cluster: { server: api.url, 'certificate-authority-data': Buffer.from(api.caPem).toString('base64') } }],
-      users: [
-        {
-          name: 'p',
-          user: {
-            exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [script], interactiveMode: 'Never' },
-          },
-        },
-      ],
-      contexts: [{ name: 'x', context: { cluster: 't', user: 'p' } }],
-    }),
-  );
+  const { file, marker } = writeExecKubeconfig(ws, api, 'jane-token-7d2c9a41e8f0');
   const s = await serve({ trusted: false, kubeconfig: file, folder: ws });
   const refused = await settled(s);
   assert.equal(refused.state, 'error');
