@@ -317,6 +317,42 @@ test('whoami names the user, its groups and how the kubeconfig authenticates', (
   }
 });
 
+test('whoami falls back from v1 to v1beta1 to v1alpha1 SelfSubjectReview as kubectl does, then to the certificate', (t) => {
+  t.after(() => server.clearFaults());
+  // A cluster without the v1 API (before 1.28) answers 404; the test server serves no older version either.
+  server.fault({ path: '/apis/authentication.k8s.io/v1/selfsubjectreviews', status: 404 });
+  const reviewPaths = (from: number) =>
+    since(from)
+      .filter((r) => r.path.endsWith('/selfsubjectreviews'))
+      .map((r) => r.path);
+  const tried = [
+    '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    '/apis/authentication.k8s.io/v1beta1/selfsubjectreviews',
+    '/apis/authentication.k8s.io/v1alpha1/selfsubjectreviews',
+  ];
+
+  let n = server.requests().length;
+  const admin = kubeid(['whoami']);
+  assert.equal(admin.code, 0, admin.err);
+  assert.deepEqual(reviewPaths(n), tried);
+  // The client certificate still names the user and groups; kubeid says the server did not confirm them.
+  assert.match(admin.out, /^ATTRIBUTE\s+VALUE\nUsername\s+kubeid-admin\nGroups\s+\[system:masters\]\n/);
+  assert.match(admin.out, /Answered by:\s+the client certificate \(not confirmed by the server\)/);
+
+  n = server.requests().length;
+  const jane = kubeid(['whoami'], 'jane');
+  assert.equal(jane.code, 2, jane.out);
+  assert.deepEqual(reviewPaths(n), tried);
+  assert.match(jane.err, /the selfsubjectreviews API is not enabled in the cluster/);
+  assert.doesNotMatch(jane.err, /jane-token/);
+  if (kubectl) {
+    n = server.requests().length;
+    const k = kubectl.run(['auth', 'whoami', '--context', 'jane']);
+    assert.notEqual(k.code, 0);
+    assert.deepEqual(reviewPaths(n), tried, 'kubectl tries the same versions in the same order');
+  }
+});
+
 test('can-i --as asks the server as kubectl does and gets the same answers', () => {
   const cases: string[][] = [
     ['get', 'pods'],

@@ -1,6 +1,6 @@
 // Faults on demand: a test names requests (a path, or a regular expression over path and query,
-// optionally a method) and how they fail: a status (401, 403, 500, 429 with a Status body as the
-// API server writes them), a delay, or a dropped connection; for a number of requests or until cleared.
+// optionally a method) and how they fail: a status (401, 403, 404, 500, 429 with a Status body as the
+// API server writes them; 404 as for an API the server does not serve), a delay, or a dropped connection; for a number of requests or until cleared.
 
 export interface Fault {
   /** A string matches the URL path exactly; a RegExp is tested against "path?query" (just the path without a query). */
@@ -8,7 +8,7 @@ export interface Fault {
   /** Only requests of this method (GET, POST, ...); any method when absent. */
   method?: string;
   /** Answer with this status and a Status body instead of serving the request. */
-  status?: 401 | 403 | 429 | 500;
+  status?: 401 | 403 | 404 | 429 | 500;
   /** Wait this long first (then serve the request, or fail it as told). */
   delayMs?: number;
   /** Destroy the connection without an answer (after the delay, if any). */

@@ -236,6 +236,8 @@ function faultStatus(code: number): StatusError {
       return new StatusError(401, 'Unauthorized', 'Unauthorized');
     case 403:
       return new StatusError(403, 'Forbidden', 'forbidden: injected by the test');
+    case 404:
+      return new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     case 429:
       return new StatusError(429, 'TooManyRequests', 'The request has been rejected (injected by the test)');
     default:
