@@ -26,8 +26,8 @@ const browser = { ...common, platform: 'browser', target: 'es2022', format: 'iif
 // from a blob: URL: one file to serve and to inline in the page `kubeid graph` writes.
 const worker = await build({ ...browser, sourcemap: false, entryPoints: ['webview/src/worker.ts'], write: false });
 
-// @kubernetes/client-node is large (15 MB bundled): the language server loads it from its own file on
-// first connection, so that starting the server does not parse it.
+// @kubernetes/client-node is large (15 MB bundled): the language server and the CLI load it from its
+// own file on first connection, so that starting them (and every offline command) does not parse it.
 const kubeClient = 'kube-client.js';
 const lazyKubeClient = {
   name: 'lazy-kube-client',
@@ -44,6 +44,7 @@ await Promise.all([
     ...node,
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',
+    plugins: [lazyKubeClient],
     banner: { js: '#!/usr/bin/env node' },
   }),
   build({
