@@ -6,7 +6,7 @@ import { manifestsFromObjects } from '../../server/src/core/manifest/parse';
 import { buildWorkspace } from '../../server/src/core/policy/workspace';
 import { audit } from '../../server/src/core/audit/report';
 import { toMarkdown } from '../../server/src/core/audit/render';
-import { print, type Row } from './bench';
+import { print, type Row } from './table';
 import { generateCluster, type Json, type SyntheticCluster } from './synthetic';
 
 const SEED = 20240601;

@@ -13,6 +13,7 @@ import { RbacEvaluator } from '../../server/src/core/rbac/evaluator';
 import type { RequestAttributes, UserInfo } from '../../server/src/core/rbac/types';
 import { defaultPolicy } from '../../server/src/core/policy/defaults';
 import { mergePolicies } from '../../server/src/core/policy/merge';
+import { print, type Row } from './table';
 import { FULL_SIZE, Rng, canIQueries, generateCluster, namespaceName, randomRequest, type Json, type SyntheticCluster } from './synthetic';
 
 const SEED = 20240601;
@@ -22,12 +23,6 @@ const RULES_FOR_SUBJECTS = 2_000;
 /** Every YAML_EVERY-th object goes through YAML too. */
 const YAML_EVERY = 10;
 
-export interface Row {
-  measure: string;
-  value: string;
-  target?: string;
-  ok?: boolean;
-}
 const rows: Row[] = [];
 const row = (measure: string, value: string, target?: string, ok?: boolean) => rows.push({ measure, value, target, ok });
 
@@ -219,19 +214,4 @@ function main(): void {
   if (model.files.length === 0) console.log('no files');
 }
 
-export function print(table: Row[]): void {
-  const cells = table.map((r) => [r.measure, r.value, r.target ?? '', r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED']);
-  const header = ['measure', 'value', 'target', 'ok?'];
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) =>
-    c
-      .map((x, i) => (i === 1 ? x.padStart(widths[i]) : x.padEnd(widths[i])))
-      .join(' | ')
-      .trimEnd();
-  console.log([line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n'));
-  const missed = table.filter((r) => r.ok === false).length;
-  console.log(missed ? `\n${missed} target(s) MISSED` : '\nall targets met');
-}
-
-// audit-bench.ts borrows the table printer without running this section.
-if (require.main === module) main();
+main();

@@ -14,6 +14,7 @@ import { DEFAULT_SCHEDULER } from '../../server/src/core/cluster/scheduler';
 import { loadSnapshot, RBAC_KINDS, snapshotPolicy } from '../../server/src/core/cluster/snapshot';
 import { startTestApiServer } from '../helpers/apiserver/index';
 import { FULL_SIZE, generateCluster } from './synthetic';
+import { print, type Row } from './table';
 
 const SEED = 20240601;
 /** 2,200 namespaces of 10 Roles, 30 RoleBindings and 5 ServiceAccounts, plus 1,500 cluster objects: 100,500 RBAC objects. */
@@ -75,9 +76,8 @@ function measure(mode: string, kubeconfig: string): Result {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubeid-cluster-bench-'));
-  const rows: string[][] = [];
-  const row = (measure: string, value: string, target = '', ok?: boolean) =>
-    rows.push([measure, value, target, ok === undefined ? '' : ok ? 'ok' : 'MISSED']);
+  const rows: Row[] = [];
+  const row = (measure: string, value: string, target?: string, ok?: boolean) => rows.push({ measure, value, target, ok });
   try {
     const c = generateCluster(SEED, SIZE);
     const objects = [...c.serviceAccounts, ...c.roles, ...c.roleBindings, ...c.clusterRoles, ...c.clusterRoleBindings] as object[];
@@ -111,16 +111,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const header = ['cluster measure', 'value', 'target', 'ok?'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (c: string[]) =>
-    c
-      .map((x, i) => (i === 1 ? x.padStart(widths[i]) : x.padEnd(widths[i])))
-      .join(' | ')
-      .trimEnd();
-  console.log([line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n'));
-  const missed = rows.filter((r) => r[3] === 'MISSED').length;
-  console.log(missed ? `\n${missed} target(s) MISSED` : '\nall targets met');
+  print(rows, 'cluster measure');
 }
 
 if (process.argv[2] === 'snapshot' || process.argv[2] === 'matrix') {

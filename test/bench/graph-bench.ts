@@ -20,6 +20,7 @@ import { buildWorkspace } from '../../server/src/core/policy/workspace';
 import { repoPath } from '../helpers/repo';
 import { launch } from '../webview/browser';
 import { FULL_SIZE, generateCluster } from './synthetic';
+import { print, type Row } from './table';
 
 const SEED = 20240601;
 /** 650 namespaces × 30 RoleBindings + 500 ClusterRoleBindings = 20,000 bindings. */
@@ -27,12 +28,6 @@ const SIZE = { ...FULL_SIZE, namespaces: 650 };
 const PAN_VIEW = 2000;
 const PAN_MS = 3000;
 
-interface Row {
-  measure: string;
-  value: string;
-  target?: string;
-  ok?: boolean;
-}
 const rows: Row[] = [];
 const row = (measure: string, value: string, target?: string, ok?: boolean) => rows.push({ measure, value, target, ok });
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -154,20 +149,6 @@ async function main(): Promise<void> {
   }
   console.log('\nAccess graph — the page `kubeid graph` writes, in headless chromium\n');
   print(rows);
-}
-
-function print(table: Row[]): void {
-  const cells = table.map((r) => [r.measure, r.value, r.target ?? '', r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED']);
-  const header = ['measure', 'value', 'target', 'ok?'];
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) =>
-    c
-      .map((x, i) => (i === 1 ? x.padStart(widths[i]) : x.padEnd(widths[i])))
-      .join(' | ')
-      .trimEnd();
-  console.log([line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n'));
-  const missed = table.filter((r) => r.ok === false).length;
-  console.log(missed ? `\n${missed} target(s) MISSED` : '\nall targets met');
 }
 
 void main();
