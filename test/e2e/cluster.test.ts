@@ -1,8 +1,9 @@
 // Real-editor test of the live cluster: code-server with `kubeid.kubeconfig` pointing at the
-// Kubernetes API test server shows the context and namespace in the status bar, and "kubeid: Check
+// Kubernetes API test server shows the context and namespace in the status bar, resolves roleRefs
+// against the cluster (a diagnostic that comes and goes with the cluster's objects), and "kubeid: Check
 // Access As…" opens the access matrix webview with the server's answers.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -39,7 +40,7 @@ void describe('kubeid in code-server, connected to a cluster', { skip, timeout: 
       ],
     });
     const kubeconfig = api.writeKubeconfig(mkdtempSync(join(tmpdir(), 'kubeid-e2e-kube-')), { namespace: 'shop' });
-    editor = await Editor.start(fixtureWorkspace, { settings: { 'kubeid.kubeconfig': kubeconfig } });
+    editor = await Editor.start(fixtureWorkspace, { copy: true, settings: { 'kubeid.kubeconfig': kubeconfig } });
   });
   afterEach(async (t) => {
     await editor?.screenshot(`cluster-${t.name}`);
@@ -52,6 +53,45 @@ void describe('kubeid in code-server, connected to a cluster', { skip, timeout: 
   void it('shows the kube context and namespace in the status bar', async () => {
     await editor!.quickOpen('rbac.yaml');
     await editor!.statusItem('kubeid.cluster').getByText('admin / shop').waitFor({ timeout: slow });
+  });
+
+  void it('a roleRef resolves against the cluster: its warning names the context and goes when the role is created there', async () => {
+    const { page, activeEditor } = editor!;
+    // Two bindings whose Roles are not in the workspace: "deployer" is in the cluster, "log-reader" nowhere.
+    const binding = (name: string, role: string) =>
+      `apiVersion: ${RG}/v1\nkind: RoleBinding\nmetadata:\n  name: ${name}\n  namespace: shop\n` +
+      `subjects:\n  - kind: User\n    apiGroup: ${RG}\n    name: jane\nroleRef:\n  apiGroup: ${RG}\n  kind: Role\n  name: ${role}\n`;
+    writeFileSync(
+      join(editor!.workspace, 'cluster-refs.yaml'),
+      `${binding('jane-deploys-too', 'deployer')}---\n${binding('jane-reads-logs', 'log-reader')}`,
+    );
+    await editor!.quickOpen('cluster-refs.yaml');
+    const squiggle = activeEditor.locator('.squiggly-warning');
+    await squiggle.first().waitFor({ timeout: slow });
+    assert.equal(await squiggle.count(), 1, 'only the role that the cluster lacks too is flagged');
+    const box = await squiggle.boundingBox();
+    assert.ok(box);
+    const line = activeEditor.locator('.view-line', { hasText: 'name: log-reader' });
+    const lineBox = await line.boundingBox();
+    assert.ok(lineBox && Math.abs(box.y - lineBox.y) < 2, 'the squiggle is on the roleRef name "log-reader"');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover', { hasText: 'missing-role' }).first();
+    await hover.waitFor({ timeout: slow });
+    assert.match(
+      (await hover.innerText()).replace(/\s+/g, ' '),
+      /neither in the workspace, nor in the cluster \(context "admin"\), nor in the default cluster policy/,
+    );
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Escape');
+
+    // Created in the cluster: the watch brings it into the snapshot and the warning goes.
+    api!.apply({
+      apiVersion: `${RG}/v1`,
+      kind: 'Role',
+      metadata: { name: 'log-reader', namespace: 'shop' },
+      rules: [{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }],
+    });
+    await squiggle.first().waitFor({ state: 'detached', timeout: slow });
   });
 
   void it('"kubeid: Check Access As…" opens the access matrix with the server\'s answers', async () => {
