@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   context.subscriptions.push(cluster, ...registerLensCommands(client, live));
   context.subscriptions.push(...registerGraphPanel(context, client));
-  context.subscriptions.push(...registerAuditCommand(client));
+  context.subscriptions.push(...registerAuditCommand(client, cluster));
   context.subscriptions.push(
     vscode.commands.registerCommand('kubeid.showServerStatus', () => {
       void vscode.window.showInformationMessage(describe(last));

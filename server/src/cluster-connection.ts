@@ -105,6 +105,12 @@ export class ClusterConnection {
     return (this.policy ??= snapshotPolicy(this.snap));
   }
 
+  /** The snapshot once the current load settled (undefined when not connected), for requests that need it whole. */
+  async loaded(): Promise<SnapshotPolicy | undefined> {
+    await this.loading;
+    return this.snapshot();
+  }
+
   /** The snapshot as references resolve against it (CheckContext.cluster): the same object until the snapshot or context changes. */
   references(): ClusterRefs | undefined {
     const policy = this.snapshot();

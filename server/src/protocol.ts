@@ -65,7 +65,15 @@ export const accessGraphRequest = new RequestType0<GraphData, void>('kubeid/acce
 export interface AuditParams {
   /** Longest escalation path searched (default 3). */
   hops?: number;
+  /** What to audit: the workspace manifests (default), or the connected cluster's snapshot. */
+  source?: 'workspace' | 'cluster';
 }
+
+/** Where a link of the report leads: a manifest at a line, or a live object of the connected cluster. */
+export type AuditLink = { file: string; line?: number } | { kind: string; namespace?: string; name: string };
+
+/** The client command the report's links run (command URIs); its one argument is the index of the link in AuditResult.links. */
+export const OPEN_AUDIT_LINK_COMMAND = 'kubeid.openAuditLink';
 
 /** One finding of the audit, where the object it is about is written (absent for objects in no workspace file). */
 export interface AuditProblem {
@@ -79,14 +87,18 @@ export interface AuditProblem {
 }
 
 export interface AuditResult {
-  /** The report as one self-contained HTML page (no script, no external resource). */
+  /** The report as one self-contained HTML page (no script, no external resource; links are command URIs of OPEN_AUDIT_LINK_COMMAND). */
   html: string;
   problems: AuditProblem[];
   /** "8 errors, 1 warning, 4 infos" about what the workspace owns. */
   summary: string;
+  /** What the links of the page open, by index. */
+  links: AuditLink[];
+  /** "the workspace", or "context NAME". */
+  audited: string;
 }
 
-/** Client → server: the audit of the workspace manifests (the "kubeid: Audit Access" command). */
+/** Client → server: the audit of the workspace manifests or the connected cluster (the "kubeid: Audit Access" command). */
 export const auditRequest = new RequestType<AuditParams, AuditResult, void>('kubeid/audit');
 // ---- Live cluster (issue 4): the language server holds the one connection; the extension asks it.
 

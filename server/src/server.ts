@@ -42,7 +42,16 @@ cluster.onChange = () => {
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 
 /** Every request-handling feature; each declares its capabilities and registers its handlers. */
-const features: Feature[] = [navigation, codeLens, codeActions, completion, hover, accessGraph, auditFeature, clusterFeature(cluster)];
+const features: Feature[] = [
+  navigation,
+  codeLens,
+  codeActions,
+  completion,
+  hover,
+  accessGraph,
+  auditFeature(cluster),
+  clusterFeature(cluster),
+];
 const ctx: ServerContext = { connection, documents, model, settings: () => settings, pathOf: fsPath };
 for (const f of features) f.register(ctx);
 

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeGraph } from '../../server/src/core/graph/compact';
 import { repoPath, repoRoot } from '../helpers/repo';
 
 const DIR = 'test/fixtures/audit';
@@ -93,20 +94,58 @@ test('sarif: SARIF 2.1.0, every result on a rule of the run, located at the obje
   assert.deepEqual(managed.locations, []);
 });
 
-test('html: one self-contained page, hostile names escaped, the worst paths drawn', () => {
+/** The page's parts: its CSP nonce, the embedded graph, and the markup with the two script elements cut out. */
+function pageParts(html: string) {
+  const nonce = /script-src 'nonce-([^']+)'/.exec(html)?.[1];
+  const data = /<script type="application\/json" id="kubeid-graph-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  const markup = html.replace(/<script[\s\S]*?<\/script>/g, '');
+  return { nonce, graph: data === undefined ? undefined : decodeGraph(JSON.parse(data)), markup };
+}
+
+test('html: one self-contained page, hostile names escaped, the worst paths drawn as chains and as the access graph', () => {
   const r = kubeid(['audit', '--from', `${DIR}/hostile.yaml`, '-o', 'html']);
   assert.equal(r.code, 1);
   const html = r.out;
   assert.ok(html.startsWith('<!DOCTYPE html>'));
-  assert.ok(!html.includes('<script'), 'no script element, the hostile name included');
-  assert.ok(!html.includes('onload="'), 'no attribute made of a name');
-  assert.ok(html.includes('User &lt;script&gt;alert(1)&lt;/script&gt;'));
-  assert.ok(html.includes('User x&quot; onload=&quot;alert(2)'));
-  assert.ok(html.includes(`content="default-src 'none'; style-src 'unsafe-inline'"`));
-  // No resource from elsewhere: no src, href or link (the SVG namespace is a name, not a fetch).
-  assert.ok(!/\b(src|href)=|<link/i.test(html));
-  assert.equal((html.match(/<svg /g) ?? []).length, 2, 'both paths to cluster-admin drawn');
-  assert.ok(html.includes('<rect class="admin"'));
+  const { nonce, graph, markup } = pageParts(html);
+  // Two script elements: the graph's data (JSON, never run) and the graph bundle, under the CSP's nonce.
+  assert.ok(nonce && nonce.length >= 24);
+  assert.equal(html.match(/<script/g)?.length, 2);
+  assert.ok(html.includes(`<script nonce="${nonce}">`));
+  assert.ok(html.includes(`default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'`));
+  assert.ok(!html.includes('sourceMappingURL'));
+  assert.ok(!markup.includes('<script') && !markup.includes('onload="'), 'no element or attribute made of a name');
+  assert.ok(markup.includes('User &lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(markup.includes('User x&quot; onload=&quot;alert(2)'));
+  // Nothing loaded from elsewhere: no src, href or link in the markup (the SVG namespace is a name, not a fetch).
+  assert.ok(!/\b(src|href)=|<link/i.test(markup));
+  assert.equal((markup.match(/<svg class="chain"/g) ?? []).length, 2, 'both paths to cluster-admin drawn');
+  assert.ok(markup.includes('<rect class="admin"'));
+  assert.ok(markup.includes('<div id="kubeid-graph"'));
+  // The hostile names reach the graph as data, and the data cannot close its element.
+  assert.ok(graph!.nodes.some((n) => n.id === 'User:<script>alert(1)</script>'));
+  assert.ok(!/<\/script/i.test(/id="kubeid-graph-data">([\s\S]*?)<\/script>/.exec(html)![1]));
+});
+
+test("html: the embedded graph is the worst paths' subgraph: subjects, bindings, roles and the resources of the rules used", () => {
+  const { graph } = pageParts(kubeid(['audit', '--from', PATHS, '-o', 'html']).out);
+  const ids = new Set(graph!.nodes.map((n) => n.id));
+  // mallory: create pods in a (as a-runner), which may bind in b ... to cluster-admin.
+  for (const id of [
+    'User:mallory',
+    'RoleBinding:a/mallory-pods',
+    'Role:a/pod-creator',
+    'Resource:/pods',
+    'ServiceAccount:a/a-runner',
+    'RoleBinding:b/a-runner-binds',
+  ])
+    assert.ok(ids.has(id), id);
+  const edge = graph!.edges.find((e) => e.id === 'Role:a/pod-creator->Resource:/pods');
+  assert.deepEqual([edge?.verbs, edge?.risk], [['create'], 'error']);
+  assert.equal(graph!.nodes.find((n) => n.id === 'RoleBinding:a/mallory-pods')?.risk, 'error');
+  // A subgraph: the default policy's hundreds of objects are not in it.
+  assert.ok(graph!.nodes.length < 40, String(graph!.nodes.length));
+  assert.ok(!ids.has('ClusterRole:system:heapster'));
 });
 
 test('exit codes: --fail-on never and warning; no findings exit 0; bad usage exit 2', () => {
@@ -114,11 +153,10 @@ test('exit codes: --fail-on never and warning; no findings exit 0; bad usage exi
   assert.equal(kubeid(['audit', '--from', `${DIR}/hygiene.yaml`]).code, 0, 'warnings only');
   assert.equal(kubeid(['audit', '--from', `${DIR}/hygiene.yaml`, '--fail-on', 'warning']).code, 1);
   assert.equal(kubeid(['audit', '--from', `${DIR}/managed.yaml`, '--fail-on', 'warning']).code, 0, 'managed objects never fail the run');
-  const none = kubeid(['audit']);
-  assert.deepEqual(
-    [none.code, none.err],
-    [2, 'error: --from PATH is required: asking a live cluster (the current kube context) is not available yet\n'],
-  );
+  // Without --from, the current kube context: a kubeconfig that is not there is a clear error.
+  const none = kubeid(['audit', '--kubeconfig', 'no/such/kubeconfig']);
+  assert.deepEqual([none.code, none.err], [2, 'error: kubeconfig no/such/kubeconfig does not exist\n']);
+  assert.equal(kubeid(['audit', '--from', PATHS, '--context', 'x']).code, 2, '--from and --context: one or the other');
   assert.equal(kubeid(['audit', '--from', PATHS, '--hops', '0']).code, 2);
   assert.equal(kubeid(['audit', '--from', PATHS, '-o', 'yaml']).code, 2);
   assert.equal(kubeid(['audit', '--from', PATHS, '--fail-on', 'sometimes']).code, 2);

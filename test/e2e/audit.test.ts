@@ -1,6 +1,7 @@
 // Real editor: "kubeid: Audit Access" from the command palette in code-server on a workspace where
-// a user can become cluster-admin in one step: the report shows the summary and the path, and the
-// finding on the workspace's binding is in the Problems view under its file.
+// a user can become cluster-admin in one step: the report shows the summary and the path, its link
+// opens the binding's manifest at the object, and the finding on the workspace's binding is in the
+// Problems view under its file.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -32,7 +33,7 @@ void describe('the audit in code-server', { skip, timeout: 5 * slow }, () => {
     await editor?.close();
   });
 
-  void it('runs from the command palette: report with summary and path, owned finding in Problems', async () => {
+  void it('runs from the command palette: report with summary and path, a link to the manifest, owned finding in Problems', async () => {
     const e = editor!;
     await e.quickOpen('rbac.yaml');
     await e.statusItem('kubeid.status').getByText('kubeid: 4 RBAC objects').waitFor({ timeout: slow });
@@ -46,6 +47,13 @@ void describe('the audit in code-server', { skip, timeout: 5 * slow }, () => {
     const step = report.locator('li', { hasText: 'create pods in namespace build, with pods that run as ServiceAccount build/deployer' });
     await step.first().waitFor({ timeout: slow });
     await e.screenshot('audit panel');
+
+    // The link of the step's binding: the manifest opens beside the report, the cursor on the object.
+    await report.locator('a', { hasText: 'RoleBinding build/mallory-pods' }).first().click();
+    await e.page
+      .locator('[id="status.editor.selection"]', { hasText: `Ln ${objectLine('mallory-pods')}, Col 1` })
+      .waitFor({ timeout: slow });
+    await e.page.locator('.tab.active', { hasText: 'rbac.yaml' }).first().waitFor({ timeout: slow });
 
     // The Problems view: the escalation finding, under rbac.yaml (its binding).
     await e.page.keyboard.press('Control+Shift+M');

@@ -36,7 +36,11 @@ test('gained and lost per subject and scope; a rule split in two is no change', 
 });
 
 test('a snapshot read back evaluates as the manifests did', async () => {
-  const snapshot = takeSnapshot(await before(), { from: ['before.yaml'], defaults: true, now: new Date('2026-01-02T03:04:05Z') });
+  const snapshot = takeSnapshot(await before(), {
+    source: { from: ['before.yaml'] },
+    defaults: true,
+    now: new Date('2026-01-02T03:04:05Z'),
+  });
   assert.equal(snapshot.createdAt, '2026-01-02T03:04:05.000Z');
   assert.deepEqual(
     snapshot.objects.map((o) => o.kind),

@@ -16,7 +16,8 @@ const host = connectHost();
 const root = document.createElement('main');
 root.className = 'message';
 root.textContent = 'Loading the access graph…';
-document.body.append(root);
+// A page with more than the graph (the audit report) gives it an element of its own.
+(document.getElementById('kubeid-graph') ?? document.body).append(root);
 
 let app: App | undefined;
 /** `raw` is the page's JSON text or the host's object: the worker of a large graph gets it as is. */

@@ -1,11 +1,13 @@
 // What the CLI commands that ask a live cluster share: --kubeconfig / --context flags, connecting,
-// the catalogue from discovery, the identity of --as, and messages for refused impersonation.
+// reading the cluster's objects, the catalogue from discovery, the identity of --as, and messages
+// for refused impersonation.
 import { bool, list, str, type FlagSpec, type ParsedArgs, UsageError } from './args';
 import type { Io } from './common';
 import { KubeClusterSource } from '../cluster/adapter';
 import { buildRequest } from '../core/request';
 import { Catalogue } from '../core/catalogue/catalogue';
-import { isClusterError, type ReviewSubject } from '../core/cluster/source';
+import { loadSnapshot, RBAC_KINDS, refKey, SNAPSHOT_KINDS, type Snapshot } from '../core/cluster/snapshot';
+import { ClusterError, isClusterError, type ReviewSubject } from '../core/cluster/source';
 import { impersonatedUser, type ImpersonationRequest } from '../core/rbac/identity';
 import type { UserInfo } from '../core/rbac/types';
 
@@ -24,6 +26,39 @@ export async function connect(a: ParsedArgs): Promise<KubeClusterSource> {
     context: str(a, 'context'),
     ...(seconds ? { timeoutMs: seconds * 1000 } : {}),
   });
+}
+
+/** Items of one kind read between two progress lines. */
+const PROGRESS_EVERY = 5000;
+
+/**
+ * Every kind a snapshot holds, with progress on stderr. A kind the server refuses is left out and
+ * named (a partial snapshot); nothing to read at all (an unreachable or silent server, every RBAC
+ * kind refused) is an error. The first kind is read alone: a server that does not answer fails
+ * once, not once per kind.
+ */
+export async function readCluster(src: KubeClusterSource, io: Io): Promise<Snapshot> {
+  const { context, cluster } = src.config;
+  io.err(`kubeid: reading the RBAC objects, namespaces and workloads of context ${context} (${cluster.server})…\n`);
+  const shown = new Map<string, number>();
+  const onProgress = (ref: (typeof SNAPSHOT_KINDS)[number], items: number) => {
+    if (items - (shown.get(refKey(ref)) ?? 0) < PROGRESS_EVERY) return;
+    shown.set(refKey(ref), items);
+    io.err(`kubeid: ${refKey(ref)}: ${items} read…\n`);
+  };
+  const first = await loadSnapshot(src, { kinds: SNAPSHOT_KINDS.slice(0, 1), onProgress });
+  const down = first.unreadable.find((u) => u.code === 'unreachable' || u.code === 'timeout');
+  if (down) throw new ClusterError(down.code, down.reason);
+  const rest = await loadSnapshot(src, { kinds: SNAPSHOT_KINDS.slice(1), onProgress });
+  const snapshot: Snapshot = { kinds: new Map([...first.kinds, ...rest.kinds]), unreadable: [...first.unreadable, ...rest.unreadable] };
+  if (!RBAC_KINDS.some((k) => snapshot.kinds.has(refKey(k)))) {
+    const u = snapshot.unreadable[0];
+    throw new ClusterError(u.code, `kubeid could not read any RBAC object of context ${context}: ${u.reason}`);
+  }
+  const count = [...snapshot.kinds.values()].reduce((n, k) => n + k.items.size, 0);
+  const missing = snapshot.unreadable.map((u) => `${refKey(u.ref)} (${u.code})`).join(', ');
+  io.err(`kubeid: read ${count} objects${missing ? `; could not read ${missing}` : ''}\n`);
+  return snapshot;
 }
 
 /** The cluster's API resources (CRDs and aggregated APIs included); the built-in catalogue if discovery fails. */

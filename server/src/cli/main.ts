@@ -34,7 +34,9 @@ Commands:
   kubeid lint PATH... [-o text|json|sarif] [--fail-on error|warning|never] [--severity ID=LEVEL]... [--no-defaults]
   kubeid graph PATH... -o graph.html|graph.json [--no-defaults]
   kubeid audit --from PATH... [-o md|html|json|sarif] [--baseline FILE] [--fail-on error|warning|never] [--hops N] [--who-can-become cluster-admin]
+  kubeid audit [-o md|html|json|sarif] [--baseline FILE] ...                          (no --from: the current kube context's objects)
   kubeid snapshot --from PATH... -o FILE
+  kubeid snapshot -o FILE                                                             (the current kube context's objects)
   kubeid lsp --stdio
   kubeid version
 

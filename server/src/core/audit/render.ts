@@ -1,14 +1,19 @@
-// The audit report as Markdown and as one self-contained HTML page (no script, no external
-// resource, every name escaped) with the worst escalation paths drawn as inline SVG chains.
+// The audit report as Markdown and as one self-contained HTML page (no external resource, every
+// name escaped) with the worst escalation paths drawn as inline SVG chains and, when given, as the
+// access graph of those paths, drawn by the graph view's bundle (its one script, under a nonce).
 import type { Severity } from '../checks/check';
+import { encodeGraph } from '../graph/compact';
+import { graphPage, type PageOptions } from '../graph/page';
+import type { GraphData } from '../graph/protocol';
 import type { EscalationPath, Step } from './escalation';
 import type { Grant, ObjectRef } from './objects';
+import { incompleteText } from './partial';
 import type { AuditFinding, AuditReport, SeverityCounts } from './report';
 
 /** Most subjects and findings listed in a section; -o json has them all. */
 const MAX_LISTED = 200;
 /** Paths drawn in the HTML report. */
-const MAX_DRAWN = 5;
+export const MAX_DRAWN = 5;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -24,18 +29,26 @@ function objectText(o: ObjectRef): string {
   return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 }
 
+/** The objects of a grant, each with its text: the binding, then the role at the rule. */
+function grantObjects(g: Grant): Array<{ o: ObjectRef; text: string }> {
+  const out = [{ o: g.binding!, text: `${objectText(g.binding!)}${at(g.binding) ? ` (${at(g.binding)})` : ''}` }];
+  if (g.role)
+    out.push({
+      o: g.role.file ? { ...g.role, line: g.ruleLine ?? g.role.line } : g.role,
+      text: `${objectText(g.role)} rule ${g.ruleIndex}${g.aggregatedFrom ? ` (from ClusterRole ${g.aggregatedFrom})` : ''}${g.role.file ? ` (${g.role.file}:${g.ruleLine ?? g.role.line})` : ''}`,
+    });
+  return out;
+}
+
 function grantText(g: Grant): string {
   if (g.allowedBy === 'system:masters') return `${g.permission}: member of system:masters`;
-  const parts = [`${g.permission}: ${objectText(g.binding!)}${at(g.binding) ? ` (${at(g.binding)})` : ''}`];
-  if (g.role)
-    parts.push(
-      `${objectText(g.role)} rule ${g.ruleIndex}${g.aggregatedFrom ? ` (from ClusterRole ${g.aggregatedFrom})` : ''}${g.role.file ? ` (${g.role.file}:${g.ruleLine ?? g.role.line})` : ''}`,
-    );
-  return parts.join(' → ');
+  return `${g.permission}: ${grantObjects(g)
+    .map((x) => x.text)
+    .join(' → ')}`;
 }
 
 /** The worst paths first: to cluster-admin, then admission, then the shortest. */
-function worstPaths(report: AuditReport): EscalationPath[] {
+export function worstPaths(report: AuditReport): EscalationPath[] {
   const rank = (p: EscalationPath) => (p.clusterAdmin ? 0 : p.target.kind === 'Admission' ? 1 : 2);
   return report.escalations
     .filter((s) => !s.managedBy)
@@ -81,6 +94,7 @@ export function toMarkdown(report: AuditReport): string {
     '',
   );
   out.push(`Escalation paths are searched up to ${plural(report.hops, 'step')}.`, '');
+  if (report.incomplete) out.push(`**Partial snapshot.** ${md(incompleteText(report.incomplete).join(' '))}`, '');
 
   out.push(...whoCanBecome(report));
 
@@ -156,37 +170,71 @@ export function pathSvg(p: EscalationPath, id: number): string {
     }
   });
   return (
-    `<svg role="img" aria-label="${h(labels.join(' → '))}" width="${width}" height="${BOX_H + 30}" viewBox="0 0 ${width} ${BOX_H + 30}" xmlns="http://www.w3.org/2000/svg">` +
+    `<svg class="chain" role="img" aria-label="${h(labels.join(' → '))}" width="${width}" height="${BOX_H + 30}" viewBox="0 0 ${width} ${BOX_H + 30}" xmlns="http://www.w3.org/2000/svg">` +
     `<defs><marker id="arrow${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>` +
     parts.join('') +
     '</svg>'
   );
 }
 
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#1b1f24;max-width:1200px}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccd;padding:.25em .5em;text-align:left;vertical-align:top}
-.error{color:#b00020;font-weight:600}.warning{color:#8a5a00;font-weight:600}.information,.hint{color:#2a5db0}
-svg{display:block;margin:.5em 0 1.5em;overflow:visible}svg rect{fill:#eef2f7;stroke:#5b6b7f}svg rect.admin{fill:#fde2e2;stroke:#b00020}
-svg rect.target{fill:#fff4d6;stroke:#8a5a00}svg line{stroke:#5b6b7f;stroke-width:1.5}svg text{font-size:12px}svg text.edge{fill:#5b6b7f}
-code{background:#f3f4f6;padding:0 .2em}li{margin:.15em 0}`;
+// Scoped to the report: the graph of the same page has its own stylesheet.
+const STYLE = `.report{font:14px/1.45 system-ui,sans-serif;padding:1em 2em;color:#1b1f24;background:#fff;max-width:1200px}
+.report table{border-collapse:collapse;margin:.5em 0}.report td,.report th{border:1px solid #ccd;padding:.25em .5em;text-align:left;vertical-align:top}
+.report .error{color:#b00020;font-weight:600}.report .warning{color:#8a5a00;font-weight:600}.report .information,.report .hint{color:#2a5db0}
+.report .partial{border-left:4px solid #8a5a00;padding:.25em .75em;background:#fff8e6}
+svg.chain{display:block;margin:.5em 0 1.5em;overflow:visible}svg.chain rect{fill:#eef2f7;stroke:#5b6b7f}svg.chain rect.admin{fill:#fde2e2;stroke:#b00020}
+svg.chain rect.target{fill:#fff4d6;stroke:#8a5a00}svg.chain line{stroke:#5b6b7f;stroke-width:1.5}svg.chain text{font-size:12px}svg.chain text.edge{fill:#5b6b7f}
+.report code{background:#f3f4f6;padding:0 .2em}.report li{margin:.15em 0}`;
 
-function htmlFindings(findings: AuditFinding[]): string {
+/** Where the graph of the worst paths goes: a frame of its own within the page. */
+const GRAPH_STYLE = `body{margin:0;background:#fff}#kubeid-graph{height:75vh;margin:0 2em;border:1px solid #ccd}#kubeid-graph>main,#kubeid-graph #app{height:100%}`;
+
+export interface HtmlOptions {
+  /** The access graph of the worst paths (pathsGraph), drawn by the graph view's bundle: the page then runs that one script. */
+  graph?: { data: GraphData; nonce: string; script: PageOptions['script'] };
+  /** A link to an object (in the editor: a command URI that opens its manifest, or the live object); none for plain text. */
+  link?: (o: ObjectRef) => string | undefined;
+}
+
+type Link = HtmlOptions['link'];
+
+function linked(o: ObjectRef, text: string, link: Link): string {
+  const href = link?.(o);
+  return href ? `<a href="${h(href)}">${h(text)}</a>` : h(text);
+}
+
+/** Where a finding's object is: its file and line, or (from a cluster) the live object. */
+function whereHtml(o: ObjectRef | undefined, link: Link): string {
+  if (!o) return '';
+  const text = at(o) || (o.origin === 'cluster' ? `live ${objectText(o)}` : '');
+  return text ? linked(o, text, link) : '';
+}
+
+function htmlFindings(findings: AuditFinding[], link: Link): string {
   if (!findings.length) return '<p>None.</p>';
   const rows = findings
     .slice(0, MAX_LISTED)
     .map(
       (f) =>
-        `<tr><td class="${f.severity}">${h(f.severity)}</td><td><code>${h(f.rule)}</code></td><td>${h(f.message)}</td><td>${h(at(f.object))}</td></tr>`,
+        `<tr><td class="${f.severity}">${h(f.severity)}</td><td><code>${h(f.rule)}</code></td><td>${h(f.message)}</td><td>${whereHtml(f.object, link)}</td></tr>`,
     );
   const more = findings.length > MAX_LISTED ? `<p>… and ${findings.length - MAX_LISTED} more (see -o json).</p>` : '';
   return `<table><tr><th>Severity</th><th>Rule</th><th>Finding</th><th>Where</th></tr>${rows.join('')}</table>${more}`;
 }
 
-function htmlSteps(steps: Step[]): string {
-  return `<ol>${steps.map((s) => `<li><b>${h(s.to.label)}</b> — ${h(s.action)}<ul>${s.grants.map((g) => `<li>${h(grantText(g))}</li>`).join('')}</ul></li>`).join('')}</ol>`;
+function grantHtml(g: Grant, link: Link): string {
+  if (g.allowedBy === 'system:masters') return h(grantText(g));
+  return `${h(g.permission)}: ${grantObjects(g)
+    .map((x) => linked(x.o, x.text, link))
+    .join(' → ')}`;
 }
 
-export function toHtml(report: AuditReport): string {
+function htmlSteps(steps: Step[], link: Link): string {
+  return `<ol>${steps.map((s) => `<li><b>${h(s.to.label)}</b> — ${h(s.action)}<ul>${s.grants.map((g) => `<li>${grantHtml(g, link)}</li>`).join('')}</ul></li>`).join('')}</ol>`;
+}
+
+export function toHtml(report: AuditReport, opts: HtmlOptions = {}): string {
+  const link = opts.link;
   const b: string[] = [];
   const sev = (s: Severity, n: number) => `<span class="${s}">${plural(n, s === 'information' ? 'info' : s)}</span>`;
   const c = report.summary.owned;
@@ -194,7 +242,10 @@ export function toHtml(report: AuditReport): string {
   b.push(
     `<p><b>What you own:</b> ${sev('error', c.error)}, ${sev('warning', c.warning)}, ${sev('information', c.information + c.hint)}. Managed by Kubernetes or a vendor: ${h(countsText(report.summary.managed))}. Paths searched up to ${plural(report.hops, 'step')}.</p>`,
   );
+  if (report.incomplete) b.push(`<p class="partial"><b>Partial snapshot.</b> ${incompleteText(report.incomplete).map(h).join(' ')}</p>`);
   const worst = worstPaths(report).slice(0, MAX_DRAWN);
+  // The report is cut in two around the graph: the graph's stylesheet is not the report's.
+  const graphAt = worst.length && opts.graph ? b.length + 1 : -1;
   if (worst.length) {
     b.push('<h2>The worst escalation paths</h2>');
     worst.forEach((p, i) =>
@@ -222,7 +273,7 @@ export function toHtml(report: AuditReport): string {
     for (const s of subjects.slice(0, MAX_LISTED)) {
       b.push(`<h3>${h(s.subject.label)}${s.managedBy ? ` (${h(s.managedBy)})` : ''}</h3>`);
       for (const p of s.paths.slice(0, 20))
-        b.push(`<p>To <b>${h(p.target.label)}</b>${p.clusterAdmin ? ' (cluster-admin)' : ''}:</p>${htmlSteps(p.steps)}`);
+        b.push(`<p>To <b>${h(p.target.label)}</b>${p.clusterAdmin ? ' (cluster-admin)' : ''}:</p>${htmlSteps(p.steps, link)}`);
     }
   }
   if (report.changes) {
@@ -241,11 +292,37 @@ export function toHtml(report: AuditReport): string {
     }
   }
   const others = report.findings.filter((f) => !f.rule.startsWith('escalation'));
-  b.push('<h2>Findings</h2>', htmlFindings(others.filter((f) => !f.managedBy)));
-  b.push('<h2>Findings on managed objects</h2>', htmlFindings(others.filter((f) => f.managedBy)));
+  b.push(
+    '<h2>Findings</h2>',
+    htmlFindings(
+      others.filter((f) => !f.managedBy),
+      link,
+    ),
+  );
+  b.push(
+    '<h2>Findings on managed objects</h2>',
+    htmlFindings(
+      others.filter((f) => f.managedBy),
+      link,
+    ),
+  );
+  if (opts.graph && graphAt >= 0) {
+    const body =
+      `<div class="report">\n${b.slice(0, graphAt).join('\n')}\n<p>The access graph of these paths: subjects, bindings, roles and the resources of the rules they use.</p></div>\n` +
+      `<div id="kubeid-graph" role="region" aria-label="Access graph of the worst escalation paths"></div>\n` +
+      `<div class="report">\n${b.slice(graphAt).join('\n')}\n</div>`;
+    return graphPage({
+      nonce: opts.graph.nonce,
+      title: 'kubeid audit',
+      script: opts.graph.script,
+      dataJson: JSON.stringify(encodeGraph(opts.graph.data)),
+      body,
+      css: STYLE + GRAPH_STYLE,
+    });
+  }
   return (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` +
-    `<title>kubeid audit</title><style>${STYLE}</style></head><body>\n${b.join('\n')}\n</body></html>\n`
+    `<title>kubeid audit</title><style>body{margin:0}${STYLE}</style></head><body><div class="report">\n${b.join('\n')}\n</div></body></html>\n`
   );
 }

@@ -6,6 +6,7 @@ import type { Workspace } from '../policy/workspace';
 import { DEFAULT_HOPS, EscalationGraph, type EscalationPath, type NodeRef, type SubjectEscalation } from './escalation';
 import { hygiene, type AuditFinding, type HygieneOptions } from './hygiene';
 import type { ObjectRef } from './objects';
+import { withheldRules, withhold, type Incomplete, type UnreadKind } from './partial';
 import { diffPermissions, type PermissionChange } from './snapshot';
 
 export type { AuditFinding } from './hygiene';
@@ -15,6 +16,9 @@ export interface AuditOptions extends HygieneOptions {
   hops?: number;
   /** The state to compare effective permissions with (privilege creep). */
   baseline?: Workspace;
+  /** Kinds a cluster snapshot (audited, or the baseline) could not list: claims resting on them are withheld. */
+  unreadable?: UnreadKind[];
+  baselineUnreadable?: UnreadKind[];
 }
 
 export interface SubjectReport extends SubjectEscalation {
@@ -46,6 +50,8 @@ export interface AuditReport {
   clusterAdmins: ClusterAdminEntry[];
   /** With a baseline: effective permissions gained and lost per subject. */
   changes?: PermissionChange[];
+  /** Set when the cluster snapshot (or the baseline) could not list every kind. */
+  incomplete?: Incomplete;
 }
 
 /** Every rule a finding of the audit can carry, for SARIF and the README. */
@@ -177,8 +183,11 @@ export function audit(ws: Workspace, opts: AuditOptions = {}): AuditReport {
     if (r.paths.length) escalations.push(r);
   }
   clusterAdmins.sort((a, b) => a.hops - b.hops || a.subject.label.localeCompare(b.subject.label));
-  const changes = opts.baseline ? diffPermissions(opts.baseline, ws) : undefined;
-  const others = [...(changes ? changeFindings(changes) : []), ...hygiene(ws, opts)];
+  const unreadable = opts.unreadable ?? [];
+  const baselineUnreadable = opts.baseline ? (opts.baselineUnreadable ?? []) : [];
+  const withheld = withheldRules(unreadable, opts.baseline ? baselineUnreadable : undefined);
+  const changes = opts.baseline ? withholdChanges(diffPermissions(opts.baseline, ws), withheld) : undefined;
+  const others = withhold([...(changes ? changeFindings(changes) : []), ...hygiene(ws, opts)], withheld);
   for (const f of others) if (f.object?.managedBy) f.managedBy = f.object.managedBy;
   const findings = [...escalations.map(escalationFinding), ...others];
   findings.sort(
@@ -186,7 +195,36 @@ export function audit(ws: Workspace, opts: AuditOptions = {}): AuditReport {
   );
   const summary = { owned: counts(), managed: counts() };
   for (const f of findings) summary[f.managedBy ? 'managed' : 'owned'][f.severity]++;
-  return { kind: 'KubeidAudit', version: 1, hops, summary, findings, escalations, clusterAdmins, ...(changes ? { changes } : {}) };
+  const incomplete: Incomplete | undefined =
+    unreadable.length || baselineUnreadable.length
+      ? { unreadable, ...(baselineUnreadable.length ? { baselineUnreadable } : {}), withheld }
+      : undefined;
+  return {
+    kind: 'KubeidAudit',
+    version: 1,
+    hops,
+    summary,
+    findings,
+    escalations,
+    clusterAdmins,
+    ...(changes ? { changes } : {}),
+    ...(incomplete ? { incomplete } : {}),
+  };
+}
+
+/** Changes without the gains or losses kubeid cannot claim (see partial.ts). */
+function withholdChanges(changes: PermissionChange[], withheld: readonly string[]): PermissionChange[] {
+  const gained = !withheld.includes('permissions-gained');
+  const lost = !withheld.includes('permissions-lost');
+  return changes
+    .map((c) => ({
+      ...c,
+      gained: gained ? c.gained : [],
+      gainedBy: gained ? c.gainedBy : [],
+      lost: lost ? c.lost : [],
+      lostBy: lost ? c.lostBy : [],
+    }))
+    .filter((c) => c.gained.length || c.lost.length);
 }
 
 const counts = (): SeverityCounts => ({ error: 0, warning: 0, information: 0, hint: 0 });

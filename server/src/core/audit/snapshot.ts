@@ -10,6 +10,7 @@ import type { PolicyRule } from '../rbac/types';
 import { buildWorkspace, type Workspace } from '../policy/workspace';
 import { subjectNodes } from './escalation';
 import { refOf, type ObjectRef } from './objects';
+import type { UnreadKind } from './partial';
 
 export const SNAPSHOT_KIND = 'KubeidSnapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -18,23 +19,29 @@ export interface Snapshot {
   kind: typeof SNAPSHOT_KIND;
   version: typeof SNAPSHOT_VERSION;
   createdAt: string;
-  /** Where the objects came from: manifest paths (or, later, a cluster context). */
-  source: { from: string[] };
-  /** Whether the default cluster policy was evaluated with them (it is not stored: every cluster has it). */
+  /** Where the objects came from: manifest paths, or a kube context (its cluster's name). */
+  source: { from: string[] } | { context: string; cluster: string };
+  /** Whether the default cluster policy was evaluated with them (not stored for manifests; a cluster's own is in its objects). */
   defaults: boolean;
   objects: Array<Record<string, unknown>>;
+  /** Kinds of the cluster that could not be listed when the snapshot was taken. */
+  unreadable?: UnreadKind[];
 }
 
 const KEPT = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'Namespace']);
 
-export function takeSnapshot(ws: Workspace, opts: { from: string[]; defaults: boolean; now?: Date }): Snapshot {
+export function takeSnapshot(
+  ws: Workspace,
+  opts: { source: Snapshot['source']; defaults: boolean; unreadable?: UnreadKind[]; now?: Date },
+): Snapshot {
   return {
     kind: SNAPSHOT_KIND,
     version: SNAPSHOT_VERSION,
     createdAt: (opts.now ?? new Date()).toISOString(),
-    source: { from: opts.from },
+    source: opts.source,
     defaults: opts.defaults,
     objects: ws.files.flatMap((f) => f.manifests.filter((m) => KEPT.has(m.kind)).map((m) => m.value)),
+    ...(opts.unreadable?.length ? { unreadable: opts.unreadable } : {}),
   };
 }
 
@@ -42,6 +49,16 @@ export class SnapshotError extends Error {}
 
 /** Reads a snapshot file's text back into a workspace; anything else is a SnapshotError saying what is wrong. */
 export function workspaceOfSnapshot(text: string, file: string): Workspace {
+  return snapshotWorkspaceOf(readSnapshot(text, file), file);
+}
+
+/** The workspace of a snapshot read by readSnapshot. */
+export function snapshotWorkspaceOf(s: Snapshot, file: string): Workspace {
+  return buildWorkspace([manifestsFromObjects(s.objects, file)], { defaults: s.defaults !== false });
+}
+
+/** A snapshot file's text, checked; anything else is a SnapshotError saying what is wrong. */
+export function readSnapshot(text: string, file: string): Snapshot {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -56,7 +73,10 @@ export function workspaceOfSnapshot(text: string, file: string): Workspace {
       `${file}: snapshot version ${String(s.version)} is not supported (this kubeid reads version ${SNAPSHOT_VERSION})`,
     );
   if (!Array.isArray(s.objects)) throw new SnapshotError(`${file}: the snapshot has no objects list`);
-  return buildWorkspace([manifestsFromObjects(s.objects, file)], { defaults: s.defaults !== false });
+  const unreadable = Array.isArray(s.unreadable)
+    ? s.unreadable.filter((u): u is UnreadKind => typeof u?.resource === 'string' && typeof u.reason === 'string')
+    : [];
+  return { ...(s as Snapshot), unreadable };
 }
 
 export interface PermissionChange {

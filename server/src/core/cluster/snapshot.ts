@@ -1,10 +1,12 @@
 // A cluster snapshot: the objects kubeid lists (RBAC, service accounts, namespaces, the workloads
 // that run pods), read page by page, kept current with watches, and what could not be read and why.
 // Answers built on a snapshot that misses RBAC kinds must say so (see `missingRbac`).
+import { Catalogue } from '../catalogue/catalogue';
 import type { ClusterRefs } from '../checks/check';
-import { manifestsFromObjects, type ManifestProblem } from '../manifest/parse';
-import { policyFromManifests } from '../manifest/rbac';
+import { manifestsFromObjects, type ManifestProblem, type ParsedFile } from '../manifest/parse';
+import { policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
 import { workloadOf, type Workload } from '../manifest/workloads';
+import type { Workspace } from '../policy/workspace';
 import { RbacEvaluator } from '../rbac/evaluator';
 import type { Policy } from '../rbac/types';
 import { wait } from './scheduler';
@@ -206,6 +208,10 @@ export interface SnapshotPolicy {
   problems: ManifestProblem[];
   /** RBAC kinds that could not be read: answers of the evaluator may miss grants (see missingRbac). */
   missing: Unreadable[];
+  /** The objects as manifests: RBAC objects first, then namespaces and workloads. */
+  files: ParsedFile[];
+  /** The RBAC objects, each with its manifest. */
+  objects: PolicyFromManifests['objects'];
 }
 
 /**
@@ -226,6 +232,26 @@ export function snapshotPolicy(snapshot: Snapshot): SnapshotPolicy {
     workloads,
     problems: [...file.problems, ...problems],
     missing,
+    files: [file, workloadFile],
+    objects,
+  };
+}
+
+/**
+ * The snapshot as a workspace, for what reads one (the audit): its objects are live, in no file,
+ * so nothing locates them; the policy is the cluster's own (its default policy included).
+ */
+export function snapshotWorkspace(sp: SnapshotPolicy): Workspace {
+  return {
+    files: sp.files,
+    problems: sp.problems,
+    own: sp.policy,
+    objects: sp.objects,
+    policy: sp.policy,
+    evaluator: sp.evaluator,
+    catalogue: Catalogue.builtin(),
+    workloads: sp.workloads,
+    locate: () => undefined,
   };
 }
 

@@ -10,6 +10,10 @@ export interface PageOptions {
   script: { src: string; cspSource: string } | { inline: string };
   /** JSON of the graph, embedded in the page (the self-contained file); the panel posts it instead. */
   dataJson?: string;
+  /** Markup around the graph (the audit report), escaped by its maker; the graph goes in its element #kubeid-graph. */
+  body?: string;
+  /** A stylesheet for that markup, admitted by the nonce. */
+  css?: string;
 }
 
 /** JSON safe inside a <script> element: no `<` can close it or open a comment. */
@@ -51,9 +55,9 @@ export function graphPage(o: PageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeText(o.title)}</title>
-</head>
+${o.css === undefined ? '' : `<style nonce="${o.nonce}">${o.css.replace(/<\/(style)/gi, '<\\/$1')}</style>\n`}</head>
 <body>
-${data}${script}
+${o.body === undefined ? '' : `${o.body}\n`}${data}${script}
 </body>
 </html>
 `;
