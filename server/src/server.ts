@@ -18,7 +18,7 @@ import { codeActions } from './features/code-actions';
 import { codeLens } from './features/code-lens';
 import { completion } from './features/completion';
 import { DiagnosticsPublisher } from './features/diagnostics';
-import { accessGraph } from './features/graph';
+import { accessGraphFeature } from './features/graph';
 import { hover } from './features/hover';
 import { navigation } from './features/navigation';
 import { serverStatusNotification, type KubeidInitializationOptions } from './protocol';
@@ -42,7 +42,16 @@ cluster.onChange = () => {
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);
 
 /** Every request-handling feature; each declares its capabilities and registers its handlers. */
-const features: Feature[] = [navigation, codeLens, codeActions, completion, hover, accessGraph, auditFeature, clusterFeature(cluster)];
+const features: Feature[] = [
+  navigation,
+  codeLens,
+  codeActions,
+  completion,
+  hover,
+  accessGraphFeature(cluster),
+  auditFeature,
+  clusterFeature(cluster),
+];
 const ctx: ServerContext = { connection, documents, model, settings: () => settings, pathOf: fsPath };
 for (const f of features) f.register(ctx);
 

@@ -1,9 +1,11 @@
 // A cluster snapshot: the objects kubeid lists (RBAC, service accounts, namespaces, the workloads
 // that run pods), read page by page, kept current with watches, and what could not be read and why.
 // Answers built on a snapshot that misses RBAC kinds must say so (see `missingRbac`).
-import type { ClusterRefs } from '../checks/check';
-import { manifestsFromObjects, type ManifestProblem } from '../manifest/parse';
-import { policyFromManifests } from '../manifest/rbac';
+import { Catalogue } from '../catalogue/catalogue';
+import type { CheckContext, ClusterRefs } from '../checks/check';
+import { manifestsFromObjects, type ManifestProblem, type ParsedFile } from '../manifest/parse';
+import { policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
+import type { Workspace } from '../policy/workspace';
 import { workloadOf, type Workload } from '../manifest/workloads';
 import { RbacEvaluator } from '../rbac/evaluator';
 import type { Policy } from '../rbac/types';
@@ -206,6 +208,9 @@ export interface SnapshotPolicy {
   problems: ManifestProblem[];
   /** RBAC kinds that could not be read: answers of the evaluator may miss grants (see missingRbac). */
   missing: Unreadable[];
+  /** The RBAC objects with their manifests (trees built from the objects), for the checks (snapshotChecks). */
+  objects: PolicyFromManifests['objects'];
+  file: ParsedFile;
 }
 
 /**
@@ -226,7 +231,35 @@ export function snapshotPolicy(snapshot: Snapshot): SnapshotPolicy {
     workloads,
     problems: [...file.problems, ...problems],
     missing,
+    objects,
+    file,
   };
+}
+
+/** The label of the objects of the default cluster policy (the API server creates and reconciles them). */
+const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
+/**
+ * What the checks read to report on the cluster's own objects, as they report on manifests: the
+ * snapshot as a workspace (the cluster's policy, no default policy added: the cluster holds it),
+ * reporting on every RBAC object but those of the default policy, which diagnostics never report.
+ * References resolve in the snapshot (with `cluster`, so a partial snapshot makes no confident claim).
+ */
+export function snapshotChecks(sp: SnapshotPolicy, context: string, catalogue = Catalogue.builtin()): CheckContext {
+  const workspace: Workspace = {
+    files: [sp.file],
+    problems: sp.problems,
+    own: sp.policy,
+    objects: sp.objects,
+    policy: sp.policy,
+    evaluator: sp.evaluator,
+    catalogue,
+    workloads: sp.workloads,
+    locate: () => undefined,
+  };
+  const objects = sp.objects.filter((o) => o.object.metadata.labels?.[BOOTSTRAP_LABEL] !== 'rbac-defaults');
+  // Workloads are not reported on: the graph draws RBAC objects, and their manifests are another virtual file.
+  return { workspace, objects, workloads: [], cluster: clusterRefs(sp, context) };
 }
 
 /** A plain statement of what the RBAC answers lack, or undefined when every RBAC kind was read. */
