@@ -1,16 +1,27 @@
 // "kubeid: Show Access Graph": the graph webview in a panel. The data comes from the language
-// server (kubeid/accessGraph) and again whenever the workspace changes; every message from the
-// webview is validated; `open` reveals the manifest at the object's line, looked up in the data
-// sent (never a path the webview names).
+// server (kubeid/accessGraph), of the workspace or of the connected cluster as the user picks in
+// the panel (remembered per panel), and again whenever the workspace or the snapshot changes. Every
+// message from the webview is validated and resolved in the data sent (never a path the webview
+// names): `open` reveals the manifest at the object's line, or a live object's read-only YAML;
+// `checkAccess` opens the subject's access matrix, or kubeid's own answer when not connected.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { encodeGraph } from '../../server/src/core/graph/compact';
 import { graphPage } from '../../server/src/core/graph/page';
-import { parseWebviewMessage, type GraphData, type HostToWebview, type WebviewToHost } from '../../server/src/core/graph/protocol';
-import { accessGraphRequest } from '../../server/src/protocol';
+import {
+  parseWebviewMessage,
+  type GraphData,
+  type GraphNode,
+  type GraphSourceKind,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../../server/src/core/graph/protocol';
+import { accessGraphRequest, type AccessSubject } from '../../server/src/protocol';
 
 export const SHOW_ACCESS_GRAPH = 'kubeid.showAccessGraph';
+/** Registered by the live-object view: a read-only YAML of the object, read from the cluster. */
+const OPEN_LIVE_OBJECT = 'kubeid.openLiveObject';
 
 class GraphPanel {
   private data: GraphData | undefined;
@@ -21,6 +32,8 @@ class GraphPanel {
   /** A refresh running, and whether another was asked for meanwhile. */
   private refreshing: Promise<void> | undefined;
   private again = false;
+  /** The source the user picked in this panel. */
+  private source: GraphSourceKind = 'workspace';
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -59,6 +72,11 @@ class GraphPanel {
         return this.load();
       case 'open':
         return this.open(m.nodeId);
+      case 'checkAccess':
+        return this.checkAccess(m.nodeId);
+      case 'source':
+        this.source = m.source;
+        return this.load();
       case 'export':
         return this.save(m.format, m.data);
       default: {
@@ -81,7 +99,7 @@ class GraphPanel {
   }
 
   private async send(): Promise<void> {
-    const data = await this.client.sendRequest(accessGraphRequest);
+    const data = await this.client.sendRequest(accessGraphRequest, { source: this.source });
     const json = JSON.stringify(data);
     if (json === this.sent) return;
     this.data = data;
@@ -113,6 +131,7 @@ class GraphPanel {
 
   private async open(nodeId: string): Promise<void> {
     const node = this.data?.nodes.find((n) => n.id === nodeId);
+    if (node?.origin === 'cluster') return openLive(node);
     if (!node?.file || node.origin !== 'workspace' || !node.line) {
       void vscode.window.showInformationMessage(
         node?.origin === 'default-policy'
@@ -128,6 +147,23 @@ class GraphPanel {
     });
   }
 
+  /** Connected: the subject's access matrix as the cluster answers (kubeid.checkAccess); else kubeid's own reading of the workspace. */
+  private async checkAccess(nodeId: string): Promise<void> {
+    const node = this.data?.nodes.find((n) => n.id === nodeId);
+    const subject = node && subjectOf(node);
+    if (!subject) return;
+    const sources = this.data?.sources;
+    const namespace = subject.namespace ?? sources?.namespace ?? 'default';
+    if (sources?.context) {
+      await vscode.commands.executeCommand('kubeid.checkAccess', { subject, namespace });
+      return;
+    }
+    void vscode.window.showInformationMessage(
+      `kubeid is not connected to a cluster: the effective permissions of ${node.label} are kubeid's own reading of the workspace manifests and the default policy; the cluster was not asked.`,
+    );
+    await vscode.commands.executeCommand('kubeid.effectivePermissions', { subject, namespace });
+  }
+
   private async save(format: 'svg' | 'png', data: string): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri = await vscode.window.showSaveDialog({
@@ -137,6 +173,26 @@ class GraphPanel {
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, format === 'svg' ? Buffer.from(data, 'utf8') : Buffer.from(data, 'base64'));
   }
+}
+
+/** A cluster's object: its read-only YAML, when the command that shows it is there. */
+async function openLive(node: GraphNode): Promise<void> {
+  if (!(await vscode.commands.getCommands(true)).includes(OPEN_LIVE_OBJECT)) {
+    void vscode.window.showInformationMessage(
+      `kubeid: ${node.kind} ${node.label} is read from the cluster and has no manifest; this version of kubeid cannot show live objects.`,
+    );
+    return;
+  }
+  await vscode.commands.executeCommand(OPEN_LIVE_OBJECT, {
+    kind: node.kind,
+    ...(node.namespace ? { namespace: node.namespace } : {}),
+    name: node.name,
+  });
+}
+
+function subjectOf(n: GraphNode): AccessSubject | undefined {
+  if (n.kind === 'ServiceAccount') return { kind: 'ServiceAccount', name: n.name, namespace: n.namespace ?? 'default' };
+  return n.kind === 'User' || n.kind === 'Group' ? { kind: n.kind, name: n.name } : undefined;
 }
 
 let current: GraphPanel | undefined;

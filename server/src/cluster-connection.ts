@@ -120,6 +120,11 @@ export class ClusterConnection {
     return this.refs.refs;
   }
 
+  /** The cluster's API resources from discovery (CRDs included), when read. */
+  apiResources(): readonly ApiResource[] | undefined {
+    return this.resources;
+  }
+
   /** The contexts of the kubeconfig files, merged as kubectl merges them (the first file to name a context wins). */
   contexts(): ContextsResult {
     const namespaces = [...(this.snap?.kinds.get('namespaces')?.items.values() ?? [])]

@@ -1,7 +1,7 @@
 // Every custom message between the extension (client) and the language server, declared once.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { AccessSubject } from './core/access';
-import type { GraphData } from './core/graph/protocol';
+import type { GraphData, GraphSourceKind } from './core/graph/protocol';
 
 export interface ServerStatus {
   /** "loading" while the workspace is read, then "ready". */
@@ -60,8 +60,13 @@ export interface CanIResult {
 /** Client → server: whether a subject may make one request, answered offline (the "Check access as …" lens). */
 export const canIRequest = new RequestType<CanIParams, CanIResult, void>('kubeid/canI');
 
-/** Client → server: the access graph of the workspace manifests on the default policy, coloured by the checks (the graph view). */
-export const accessGraphRequest = new RequestType0<GraphData, void>('kubeid/accessGraph');
+export interface AccessGraphParams {
+  /** The workspace manifests on the default policy (the default), or the connected cluster's snapshot (the workspace, saying why, when none is connected). */
+  source?: GraphSourceKind;
+}
+
+/** Client → server: the access graph, coloured by the checks (the graph view); `sources` says which is shown and whether a cluster can be. */
+export const accessGraphRequest = new RequestType<AccessGraphParams | null, GraphData, void>('kubeid/accessGraph');
 export interface AuditParams {
   /** Longest escalation path searched (default 3). */
   hops?: number;

@@ -18,7 +18,7 @@ import { codeActions } from './features/code-actions';
 import { codeLens } from './features/code-lens';
 import { completion } from './features/completion';
 import { DiagnosticsPublisher } from './features/diagnostics';
-import { accessGraph } from './features/graph';
+import { accessGraphFeature } from './features/graph';
 import { hover } from './features/hover';
 import { navigation } from './features/navigation';
 import { serverStatusNotification, type KubeidInitializationOptions } from './protocol';
@@ -48,7 +48,7 @@ const features: Feature[] = [
   codeActions,
   completion,
   hover,
-  accessGraph,
+  accessGraphFeature(cluster),
   auditFeature(cluster),
   clusterFeature(cluster),
 ];

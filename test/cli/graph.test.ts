@@ -1,16 +1,24 @@
-// kubeid graph as users run it (dist/cli.js): the JSON graph, the self-contained page, bad usage.
-import { test } from 'node:test';
+// kubeid graph as users run it (dist/cli.js): the JSON graph, the self-contained page, bad usage;
+// with no PATH, the current kube context's graph (the Kubernetes API test server), partial or not
+// reachable.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { repoPath, repoRoot } from '../helpers/repo';
 
 const FIXTURE = 'test/fixtures/graph';
 
 function kubeid(args: string[]) {
-  const r = spawnSync(process.execPath, [repoPath('dist/cli.js'), ...args], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [repoPath('dist/cli.js'), ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: '' },
+    timeout: 120_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -50,11 +58,15 @@ test('-o graph.html writes one self-contained page: the bundle inlined, a nonce 
 });
 
 test('bad usage is exit 2 with a message', () => {
-  assert.deepEqual(kubeid(['graph', '-o', 'x.html']), {
+  assert.deepEqual(kubeid(['graph', '-o', 'x.html', '--no-defaults']), {
     code: 2,
     out: '',
-    err: 'error: kubeid graph needs at least one PATH: reading the current kube context is not available yet\n',
+    err: 'error: --no-defaults applies to manifests: the graph of the current kube context shows its objects as they are\n',
   });
+  assert.equal(
+    kubeid(['graph', FIXTURE, '-o', 'x.html', '--context', 'prod']).err,
+    'error: --kubeconfig, --context and --request-timeout read the current kube context: give no PATH with them\n',
+  );
   assert.equal(
     kubeid(['graph', FIXTURE, '-o', 'graph.svg']).err,
     'error: -o FILE is required and must end in .html or .json (e.g. -o graph.html)\n',
@@ -62,4 +74,112 @@ test('bad usage is exit 2 with a message', () => {
   assert.equal(kubeid(['graph', FIXTURE]).code, 2);
   assert.match(kubeid(['graph', 'no/such/dir', '-o', join(tmpdir(), 'g.json')]).err, /^error: .*no\/such\/dir/);
   assert.match(kubeid(['graph', FIXTURE, '-o', '/nonexistent-dir/g.json']).err, /^error: cannot write \/nonexistent-dir\/g.json/);
+});
+
+// ---- no PATH: the current kube context ----
+
+const RG = 'rbac.authorization.k8s.io';
+let api: TestApiServer | undefined;
+after(async () => api?.stop());
+
+async function cluster(): Promise<{ api: TestApiServer; kubeconfig: string }> {
+  api ??= await startTestApiServer({
+    objects: [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+      {
+        apiVersion: `${RG}/v1`,
+        kind: 'ClusterRole',
+        metadata: { name: 'live-secret-reader' },
+        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }],
+      },
+      {
+        apiVersion: `${RG}/v1`,
+        kind: 'RoleBinding',
+        metadata: { name: 'readers', namespace: 'shop' },
+        subjects: [{ kind: 'User', name: 'jane' }],
+        roleRef: { apiGroup: RG, kind: 'ClusterRole', name: 'live-secret-reader' },
+      },
+    ],
+  });
+  return { api, kubeconfig: api.writeKubeconfig(mkdtempSync(join(tmpdir(), 'kubeid-cli-graph-')), { namespace: 'shop' }) };
+}
+
+test('no PATH: the graph of the current kube context, progress on stderr, risk from the checks', async () => {
+  const { kubeconfig } = await cluster();
+  const out = join(mkdtempSync(join(tmpdir(), 'kubeid-cli-graph-')), 'graph.json');
+  const r = kubeid(['graph', '-o', out, '--kubeconfig', kubeconfig]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /^kubeid: reading the RBAC objects of context admin \(https:\/\/127\.0\.0\.1:\d+\)…\n/);
+  assert.match(r.err, /^kubeid: read \d+ objects$/m);
+  assert.match(r.err, /wrote .*graph\.json: \d+ nodes, \d+ edges\n$/);
+  const g = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(g.sources, { shown: 'cluster', context: 'admin', namespace: 'shop' });
+  assert.equal(g.source, 'cluster (context admin)');
+  const role = g.nodes.find((n: any) => n.id === 'ClusterRole:live-secret-reader');
+  assert.deepEqual([role.origin, role.file, role.risk], ['cluster', undefined, 'warning']);
+  assert.equal(g.edges.find((e: any) => e.id === 'ClusterRole:live-secret-reader->Resource:/secrets').risk, 'warning');
+  assert.ok(g.edges.some((e: any) => e.id === 'User:jane->RoleBinding:shop/readers'));
+  assert.ok(g.nodes.some((n: any) => n.id === 'ClusterRole:cluster-admin' && n.origin === 'cluster' && !n.risk));
+});
+
+test('no PATH: a partial snapshot is stated; a cluster that lists nothing or cannot be reached is one line, exit 2', async () => {
+  const { api: server, kubeconfig } = await cluster();
+  const out = join(mkdtempSync(join(tmpdir(), 'kubeid-cli-graph-')), 'graph.json');
+  server.fault({ path: `/apis/${RG}/v1/rolebindings`, method: 'GET', status: 403 });
+  try {
+    const r = kubeid(['graph', '-o', out, '--kubeconfig', kubeconfig]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /^Warning: kubeid could not read rolebindings\.rbac\.authorization\.k8s\.io \(.*forbidden.*\): .*not conclusive$/m);
+    assert.match(JSON.parse(readFileSync(out, 'utf8')).sources.incomplete, /could not read rolebindings/);
+    const paths = ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'].map((k) => `/apis/${RG}/v1/${k}`);
+    paths.push('/api/v1/serviceaccounts');
+    for (const path of paths.slice(0, 3).concat(paths[4])) server.fault({ path, method: 'GET', status: 403 });
+    const none = kubeid(['graph', '-o', out, '--kubeconfig', kubeconfig]);
+    assert.equal(none.code, 2);
+    const last = (text: string) => text.split('\n').at(-2) ?? '';
+    assert.match(
+      last(none.err),
+      /^error: kubeid could not read any RBAC object of context admin: clusterroles\.rbac\.authorization\.k8s\.io \(.*\); .*serviceaccounts \(/,
+    );
+    server.clearFaults();
+    for (const path of paths) server.fault({ path, method: 'GET', delayMs: 4000 });
+    const slow = kubeid(['graph', '-o', out, '--kubeconfig', kubeconfig, '--request-timeout', '1s']);
+    assert.equal(slow.code, 2);
+    assert.match(last(slow.err), /^error: list \S+: no answer from https:\/\/127\.0\.0\.1:\d+ within 1 s$/);
+    assert.equal(slow.err.match(/^error:/gm)?.length, 1);
+    server.clearFaults();
+    server.fault({ path: paths[0], method: 'GET', status: 401 });
+    const refusedCredentials = kubeid(['graph', '-o', out, '--kubeconfig', kubeconfig]);
+    assert.equal(refusedCredentials.code, 2);
+    assert.match(last(refusedCredentials.err), /^error: .*(401|Unauthorized|unauthori[sz]ed|credentials)/i);
+  } finally {
+    server.clearFaults();
+  }
+
+  const token = 'jane-token-5f1d0c9e7a2b';
+  const refused = join(mkdtempSync(join(tmpdir(), 'kubeid-cli-graph-')), 'refused');
+  writeFileSync(
+    refused,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'x',
+      clusters: [
+        {
+          name: 'c',
+          cluster: { server: 'https://127.0.0.1:1', 'certificate-authority-data': Buffer.from(server.caPem).toString('base64') },
+        },
+      ],
+      users: [{ name: 'u', user: { token } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
+  const r = kubeid(['graph', '-o', out, '--kubeconfig', refused]);
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+  assert.match(
+    r.err,
+    /^kubeid: reading the RBAC objects of context x \(https:\/\/127\.0\.0\.1:1\)…\nerror: list .*cannot reach https:\/\/127\.0\.0\.1:1: connection refused\n$/,
+  );
+  assert.ok(!r.err.includes(token));
 });

@@ -12,6 +12,9 @@ import { repoPath } from '../helpers/repo';
 test('well-formed webview messages pass the validator unchanged', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parseWebviewMessage({ type: 'open', nodeId: 'Role:shop/pod-reader' }), { type: 'open', nodeId: 'Role:shop/pod-reader' });
+  assert.deepEqual(parseWebviewMessage({ type: 'checkAccess', nodeId: 'User:jane' }), { type: 'checkAccess', nodeId: 'User:jane' });
+  assert.deepEqual(parseWebviewMessage({ type: 'source', source: 'cluster' }), { type: 'source', source: 'cluster' });
+  assert.deepEqual(parseWebviewMessage({ type: 'source', source: 'workspace' }), { type: 'source', source: 'workspace' });
   assert.deepEqual(parseWebviewMessage({ type: 'export', format: 'svg', data: '<svg xmlns="http://www.w3.org/2000/svg"/>' }), {
     type: 'export',
     format: 'svg',
@@ -40,6 +43,11 @@ test('malformed webview messages are rejected', () => {
     { type: 'open', nodeId: 7 },
     { type: 'open', nodeId: 'x'.repeat(5000) },
     { type: 'open', nodeId: 'Role:a/b', file: '/etc/passwd' },
+    { type: 'checkAccess' },
+    { type: 'checkAccess', nodeId: 'User:jane', as: 'system:admin' },
+    { type: 'source' },
+    { type: 'source', source: 'kubeconfig' },
+    { type: 'source', source: 'cluster', context: 'prod' },
     { type: 'export', format: 'pdf', data: '<svg/>' },
     { type: 'export', format: 'svg', data: '<script>alert(1)</script>' },
     { type: 'export', format: 'svg' },

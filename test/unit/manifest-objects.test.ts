@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manifestsFromObjects, parseManifestText, toPlain } from '../../server/src/core/manifest/parse';
 import { policyFromManifests } from '../../server/src/core/manifest/rbac';
+import { spanAt } from '../../server/src/core/checks/locate';
 import type { ParsedFile } from '../../server/src/core/manifest/parse';
 import type { RbacObject } from '../../server/src/core/rbac/types';
 
@@ -126,7 +127,7 @@ automountServiceAccountToken: "yes"
   assert.deepEqual(fromObjects, fromYaml);
 });
 
-test('manifests carry names, item indexes, the object itself and empty spans; non-objects are skipped', () => {
+test('manifests carry names, item indexes, the object itself and virtual spans; non-objects are skipped', () => {
   const role = objects[1];
   const input: unknown[] = [null, 'text', [role], { kind: 'Role' }, { apiVersion: 'v1', kind: 3 }, role, objects[2]];
   const file = manifestsFromObjects(input, 'cluster');
@@ -140,8 +141,25 @@ test('manifests carry names, item indexes, the object itself and empty spans; no
     ],
   );
   assert.equal(file.manifests[0].value, role);
-  assert.deepEqual(file.manifests[0].span, { start: 0, end: 0 });
-  assert.deepEqual(file.manifests[0].node.entries[0].keySpan, { start: 0, end: 0 });
+  // Item i fills [i·2³², (i+1)·2³²) of a virtual text: the object holding a span is found as in a file.
+  const [m0, m1] = file.manifests;
+  assert.deepEqual(
+    [m0.span, m1.span],
+    [
+      { start: 5 * 2 ** 32, end: 6 * 2 ** 32 },
+      { start: 6 * 2 ** 32, end: 7 * 2 ** 32 },
+    ],
+  );
+  // Each node and key is one position in document order; a node's span covers its subtree.
+  const root = m0.node;
+  assert.equal(root.span.start, m0.span.start);
+  assert.ok(root.span.end <= m0.span.end);
+  assert.deepEqual(root.entries[0].keySpan, { start: m0.span.start + 1, end: m0.span.start + 2 });
+  const rules = spanAt(root, ['rules']);
+  const verb = spanAt(root, ['rules', 1, 'verbs', 0]);
+  assert.ok(rules.start < verb.start && verb.end <= rules.end, 'a verb inside its rules');
+  assert.ok(!(spanAt(root, ['rules', 0]).end > verb.start), 'rule 0 ends before rule 1 starts');
+  assert.deepEqual(m0.node, m0.node, 'the same spans each time the tree is built');
   assert.deepEqual(toPlain(file.manifests[1].node), objects[2]);
 });
 

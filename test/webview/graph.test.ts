@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { webviewBundle } from '../../server/src/cli/graph';
-import { buildGraph, workspaceGraph } from '../../server/src/core/graph/build';
+import { RBAC_KINDS, refKey, snapshotPolicy, type KindState } from '../../server/src/core/cluster/snapshot';
+import { buildGraph, clusterGraph, workspaceGraph } from '../../server/src/core/graph/build';
 import { encodeGraph } from '../../server/src/core/graph/compact';
 import { graphPage } from '../../server/src/core/graph/page';
 import { parseWebviewMessage } from '../../server/src/core/graph/protocol';
@@ -450,6 +451,150 @@ test('keyboard and screen readers: Tab reaches every control and the graph, sear
   await page.fill('#query', 'who can fly');
   await page.press('#query', 'Enter');
   assert.match(await text(page, '#announce'), /expected who can VERB TYPE/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// ---- a live cluster's graph ----
+
+const RG = 'rbac.authorization.k8s.io';
+const LIVE = [
+  {
+    apiVersion: `${RG}/v1`,
+    kind: 'ClusterRole',
+    metadata: { name: 'live-debugger' },
+    rules: [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }],
+  },
+  {
+    apiVersion: `${RG}/v1`,
+    kind: 'RoleBinding',
+    metadata: { name: 'debuggers', namespace: 'shop' },
+    subjects: [{ kind: 'ServiceAccount', name: 'debug-bot', namespace: 'shop' }],
+    roleRef: { apiGroup: RG, kind: 'ClusterRole', name: 'live-debugger' },
+  },
+  { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'debug-bot', namespace: 'shop' } },
+];
+
+/** The graph of a cluster holding `objects` (roles could not be read), as the language server and the CLI build it. */
+function liveGraph(): ReturnType<typeof clusterGraph> {
+  const kinds = new Map<string, KindState>();
+  for (const ref of RBAC_KINDS.filter((r) => r.resource !== 'roles')) {
+    const items = LIVE.filter((o) => o.kind === ref.kind).map(
+      (o) => [`${(o.metadata as { namespace?: string }).namespace ?? ''}/${o.metadata.name}`, o] as const,
+    );
+    kinds.set(refKey(ref), { ref, items: new Map(items), resourceVersion: '1' });
+  }
+  const roles = RBAC_KINDS.find((r) => r.resource === 'roles')!;
+  const unreadable = [{ ref: roles, code: 'forbidden' as const, reason: 'roles is forbidden' }];
+  return clusterGraph(snapshotPolicy({ kinds, unreadable }), { context: 'prod', namespace: 'shop' });
+}
+
+/** The panel's page (no data inside: the host posts it) with VS Code's webview API recording what is posted. */
+async function openPanel(): Promise<{
+  page: Page;
+  errors: string[];
+  send: (data: unknown) => Promise<unknown>;
+  posted: () => Promise<unknown[]>;
+}> {
+  const html = join(mkdtempSync(join(tmpdir(), 'kubeid-graph-panel-')), 'panel.html');
+  writeFileSync(
+    html,
+    graphPage({ nonce: randomBytes(18).toString('base64'), title: 'panel', script: { inline: webviewBundle(repoPath('dist')) } }),
+  );
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(`{
+    let state;
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => (window.__posted = [...(window.__posted || []), m]),
+      getState: () => state,
+      setState: (s) => (state = s),
+    });
+  }`);
+  await page.goto(pathToFileURL(html).href);
+  const posted = () => page.evaluate<unknown[]>('window.__posted || []');
+  await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).__posted as unknown[] | undefined)?.length === 1);
+  const send = (data: unknown) => page.evaluate(`window.postMessage(${JSON.stringify({ type: 'graph', data })}, '*')`);
+  return { page, errors, send, posted };
+}
+
+test('inside VS Code, connected: the source picker names the context, picking posts a valid message, a partial snapshot is stated', async () => {
+  const { page, errors, send, posted } = await openPanel();
+  const ws = workspaceGraph(
+    buildWorkspace([parseManifestText(readFileSync(join(FIXTURE, 'rbac.yaml'), 'utf8'), 'rbac.yaml')], { defaults: false }),
+    'workspace',
+  );
+  await send(encodeGraph({ ...ws, sources: { shown: 'workspace', context: 'prod', namespace: 'shop' } }));
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.inputValue('#source'), 'workspace');
+  assert.deepEqual(await page.locator('#source option').allTextContents(), ['workspace manifests', 'cluster (context prod)']);
+  assert.equal(await page.locator('#source-note').count(), 0);
+  await page.selectOption('#source', 'cluster');
+  const sent = (await posted()).map((m) => parseWebviewMessage(m));
+  assert.deepEqual(sent.at(-1), { type: 'source', source: 'cluster' });
+
+  // The host answers with the cluster's graph: shown as such, with what the snapshot lacks.
+  await send(encodeGraph(liveGraph()));
+  await page.waitForSelector('g.node[data-id="ClusterRole:live-debugger"]');
+  assert.equal(await page.inputValue('#source'), 'cluster');
+  assert.match(
+    await text(page, '#source-note'),
+    /^ ?Partial snapshot: kubeid could not read roles\.rbac\.authorization\.k8s\.io \(roles is forbidden\)/,
+  );
+  assert.match(await status(page), /^cluster \(context prod\): /);
+  assert.ok((await classes(page, 'g.node[data-id="ClusterRole:live-debugger"]')).includes('risk-warning'), 'coloured by the checks');
+  await screenshot(page, 'live-source');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('inside VS Code: a live node opens by reference, and "Check access as this subject" posts a valid message, by mouse and keyboard', async () => {
+  const { page, errors, send, posted } = await openPanel();
+  await send(encodeGraph(liveGraph()));
+  await page.waitForSelector('body[data-ready="true"]');
+  const role = 'ClusterRole:live-debugger';
+  await page.dblclick(`g.node[data-id="${role}"]`);
+  assert.equal(await text(page, '#details .muted'), 'read from the cluster');
+  await page.click('#details button:text("Open live object")');
+  const account = 'ServiceAccount:shop/debug-bot';
+  await page.click(`g.node[data-id="${account}"]`);
+  await page.click('#details button:text("Check access as this subject")');
+  await page.locator('#details button:text("Check access as this subject")').focus();
+  await page.keyboard.press('Enter');
+  // A binding is no subject: no such button.
+  await page.click('g.node[data-id="RoleBinding:shop/debuggers"]');
+  assert.equal(await page.locator('#details button:text("Check access as this subject")').count(), 0);
+  const sent = (await posted()).slice(1).map((m) => parseWebviewMessage(m));
+  assert.deepEqual(sent, [
+    { type: 'open', nodeId: role },
+    { type: 'open', nodeId: role },
+    { type: 'checkAccess', nodeId: account },
+    { type: 'checkAccess', nodeId: account },
+  ]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the page kubeid graph writes of a cluster: its source and partial snapshot stated, live objects not openable', async () => {
+  const html = join(mkdtempSync(join(tmpdir(), 'kubeid-graph-live-page-')), 'graph.html');
+  writeFileSync(
+    html,
+    graphPage({
+      nonce: randomBytes(18).toString('base64'),
+      title: 'live',
+      script: { inline: webviewBundle(repoPath('dist')) },
+      dataJson: JSON.stringify(encodeGraph(liveGraph())),
+    }),
+  );
+  const { page, errors } = await openGraph(browser, html);
+  assert.equal(await text(page, '#source-label'), 'Source: cluster (context prod)');
+  assert.match(await text(page, '#source-note'), /Partial snapshot: /);
+  await page.dblclick('g.node[data-id="ClusterRole:live-debugger"]');
+  assert.equal(await status(page), 'ClusterRole live-debugger was read from the cluster: it has no manifest');
+  await page.click('g.node[data-id="ServiceAccount:shop/debug-bot"]');
+  assert.equal(await page.locator('#details button:text("Check access as this subject")').count(), 0, 'no host to ask');
+  assert.equal(await page.locator('#details button:text("Open live object")').isDisabled(), true);
   assert.deepEqual(errors, []);
   await page.close();
 });

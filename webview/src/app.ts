@@ -41,6 +41,8 @@ interface State {
   path?: number;
   selected?: string;
   transform?: { x: number; y: number; k: number };
+  /** The source this state was made on: another source's graph starts afresh (its nodes differ). */
+  shown?: string;
 }
 
 export class App {
@@ -75,7 +77,9 @@ export class App {
     this.engine = new Engine(data);
     this.views = new Views(data, this.index, raw);
     const large = data.nodes.length > FOCUS_DEFAULT_ABOVE;
-    const saved = host.state() as Partial<State> | undefined;
+    const stored = host.state() as Partial<State> | undefined;
+    const shown = data.sources?.shown;
+    const saved = stored && typeof stored === 'object' && stored.shown === shown ? stored : undefined;
     this.state = {
       filter: {},
       focusMode: large,
@@ -84,7 +88,8 @@ export class App {
       collapsed: large,
       toggled: [],
       query: '',
-      ...(saved && typeof saved === 'object' ? saved : {}),
+      ...saved,
+      shown,
     };
     // A first focus on a hub would draw thousands of nodes: one hop then.
     if (!saved && this.state.focus && focusGraph(data, this.state.focus, 2, FIRST_FOCUS, this.index).truncated) this.state.hops = 1;
@@ -110,7 +115,8 @@ export class App {
       // Kept for the next time the view starts: the panel shown again, or a new graph.
       moved: () => this.save(),
     });
-    this.details.append(el('div', { class: 'muted' }, 'Click a node for its details; double-click opens its manifest.'));
+    const opens = data.sources?.shown === 'cluster' ? 'the live object' : 'its manifest';
+    this.details.append(el('div', { class: 'muted' }, `Click a node for its details; double-click opens ${opens}.`));
     if (this.state.query) this.result = this.engine.query(this.state.query);
     this.update(this.state.transform);
     if (this.result) this.showQuery();
@@ -242,6 +248,7 @@ export class App {
     return el(
       'div',
       { id: 'toolbar', role: 'toolbar', 'aria-label': 'Graph tools' },
+      this.sourceControl(),
       wrap,
       query,
       button('ask', 'Ask', ask),
@@ -252,6 +259,28 @@ export class App {
       button('export-svg', 'Export SVG', exportAs('svg')),
       button('export-png', 'Export PNG', exportAs('png')),
     );
+  }
+
+  /**
+   * Which source the graph shows (the workspace manifests, or the cluster with its context), and in
+   * VS Code connected to a cluster the choice of the other; a partial snapshot or a fallback says why.
+   */
+  private sourceControl(): HTMLElement {
+    const s = this.data.sources;
+    const name = (k: string) => (k === 'cluster' ? `cluster (context ${s?.context ?? ''})` : 'workspace manifests');
+    const out = el('span', { id: 'graph-source' });
+    if (this.host.editor && s?.context) {
+      const pick = el('select', { id: 'source', 'aria-label': 'Graph source' });
+      for (const k of ['workspace', 'cluster']) pick.append(el('option', { value: k }, name(k)));
+      pick.value = s.shown;
+      pick.addEventListener('change', () => this.host.post({ type: 'source', source: pick.value === 'cluster' ? 'cluster' : 'workspace' }));
+      out.append(el('label', {}, 'Source', pick));
+    } else {
+      out.append(el('span', { id: 'source-label' }, `Source: ${s ? name(s.shown) : this.data.source}`));
+    }
+    const note = s?.incomplete ? `Partial snapshot: ${s.incomplete}` : s?.fallback;
+    if (note) out.append(el('span', { id: 'source-note', class: 'risk-warning', role: 'note' }, ` ${note}`));
+    return out;
   }
 
   private checkbox(id: string, label: string, checked: boolean, on: (v: boolean) => void): HTMLElement {
@@ -324,6 +353,12 @@ export class App {
 
   private open(id: string): void {
     const n = this.byId.get(id);
+    if (n?.origin === 'cluster') {
+      // The host shows the live object's YAML; the page of `kubeid graph` has no cluster to ask.
+      if (this.host.editor) this.host.post({ type: 'open', nodeId: id });
+      else this.flash(`${n.kind} ${n.label} was read from the cluster: it has no manifest`);
+      return;
+    }
     if (!n?.file || n.origin !== 'workspace') {
       this.flash(
         n?.origin === 'default-policy' ? `${n.label} is part of the default policy: there is no manifest to open` : 'no manifest to open',
@@ -396,6 +431,8 @@ export class App {
         this.save();
       },
       canOpen: this.host.editor,
+      checkAccess: this.host.editor ? (id) => this.host.post({ type: 'checkAccess', nodeId: id }) : undefined,
+      connected: !!this.data.sources?.context,
       isExpanded: (g) => this.isExpanded(g),
     };
   }

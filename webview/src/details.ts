@@ -12,8 +12,12 @@ export interface DetailsActions {
   toggleGroup(apiGroup: string): void;
   select(id: string): void;
   showPath(index: number | undefined): void;
-  /** Whether manifests can be opened (in VS Code). */
+  /** Whether manifests and live objects can be opened (in VS Code). */
   canOpen: boolean;
+  /** "Check access as this subject", when a host can answer it (VS Code). */
+  checkAccess?: (id: string) => void;
+  /** Connected to a cluster: access is checked by asking it; else kubeid answers from the workspace. */
+  connected: boolean;
   isExpanded(apiGroup: string): boolean;
 }
 
@@ -56,13 +60,15 @@ export function nodeDetails(pane: HTMLElement, c: NodeContext, a: DetailsActions
   const where =
     n.origin === 'default-policy'
       ? 'default policy (every cluster starts with it)'
-      : n.file
-        ? `${n.file}:${n.line}`
-        : n.missing
-          ? 'not found: named by a binding, defined nowhere'
-          : n.layer === 'subject'
-            ? 'named by bindings (no manifest)'
-            : '';
+      : n.origin === 'cluster'
+        ? 'read from the cluster'
+        : n.file
+          ? `${n.file}:${n.line}`
+          : n.missing
+            ? 'not found: named by a binding, defined nowhere'
+            : n.layer === 'subject'
+              ? 'named by bindings (no manifest)'
+              : '';
   const actions = el('div', { class: 'actions' });
   if (n.kind === 'ApiGroup' || n.kind === 'Resource') {
     const g = n.apiGroup ?? '';
@@ -70,6 +76,15 @@ export function nodeDetails(pane: HTMLElement, c: NodeContext, a: DetailsActions
   }
   if (n.kind !== 'ApiGroup') actions.append(button('Focus here', () => a.focus(n.id)));
   if (n.file && n.origin === 'workspace') actions.append(button('Open manifest', () => a.open(n.id), !a.canOpen));
+  if (n.origin === 'cluster') actions.append(button('Open live object', () => a.open(n.id), !a.canOpen));
+  const check = a.checkAccess;
+  if (check && n.layer === 'subject') {
+    const b = button('Check access as this subject', () => check(n.id));
+    b.title = a.connected
+      ? 'The access matrix of this subject, as the cluster answers (impersonation)'
+      : "kubeid's own answer from the workspace manifests: not connected, the cluster is not asked";
+    actions.append(b);
+  }
   pane.replaceChildren(el('h2', {}, `${n.kind} ${n.label}`), el('div', { class: 'muted' }, where), actions);
 
   if (n.findings?.length) {

@@ -7,7 +7,7 @@ import { KubeClusterSource } from '../cluster/adapter';
 import { buildRequest } from '../core/request';
 import { Catalogue } from '../core/catalogue/catalogue';
 import { loadSnapshot, RBAC_KINDS, refKey, SNAPSHOT_KINDS, type Snapshot } from '../core/cluster/snapshot';
-import { ClusterError, isClusterError, type ReviewSubject } from '../core/cluster/source';
+import { ClusterError, isClusterError, type ResourceRef, type ReviewSubject } from '../core/cluster/source';
 import { impersonatedUser, type ImpersonationRequest } from '../core/rbac/identity';
 import type { UserInfo } from '../core/rbac/types';
 
@@ -32,28 +32,31 @@ export async function connect(a: ParsedArgs): Promise<KubeClusterSource> {
 const PROGRESS_EVERY = 5000;
 
 /**
- * Every kind a snapshot holds, with progress on stderr. A kind the server refuses is left out and
- * named (a partial snapshot); nothing to read at all (an unreachable or silent server, every RBAC
- * kind refused) is an error. The first kind is read alone: a server that does not answer fails
- * once, not once per kind.
+ * The kinds asked for (by default every kind a snapshot holds), with progress on stderr. A kind the
+ * server refuses is left out and named (a partial snapshot); nothing to read at all (an unreachable
+ * or silent server, refused credentials, every RBAC kind refused) is an error. The first kind is read
+ * alone: a server that does not answer fails once, not once per kind.
  */
-export async function readCluster(src: KubeClusterSource, io: Io): Promise<Snapshot> {
+export async function readCluster(src: KubeClusterSource, io: Io, kinds: readonly ResourceRef[] = SNAPSHOT_KINDS): Promise<Snapshot> {
   const { context, cluster } = src.config;
-  io.err(`kubeid: reading the RBAC objects, namespaces and workloads of context ${context} (${cluster.server})…\n`);
+  const what = kinds === SNAPSHOT_KINDS ? 'the RBAC objects, namespaces and workloads' : 'the RBAC objects';
+  io.err(`kubeid: reading ${what} of context ${context} (${cluster.server})…\n`);
   const shown = new Map<string, number>();
-  const onProgress = (ref: (typeof SNAPSHOT_KINDS)[number], items: number) => {
+  const onProgress = (ref: ResourceRef, items: number) => {
     if (items - (shown.get(refKey(ref)) ?? 0) < PROGRESS_EVERY) return;
     shown.set(refKey(ref), items);
     io.err(`kubeid: ${refKey(ref)}: ${items} read…\n`);
   };
-  const first = await loadSnapshot(src, { kinds: SNAPSHOT_KINDS.slice(0, 1), onProgress });
-  const down = first.unreadable.find((u) => u.code === 'unreachable' || u.code === 'timeout');
+  const first = await loadSnapshot(src, { kinds: kinds.slice(0, 1), onProgress });
+  const down = first.unreadable.find((u) => u.code === 'unreachable' || u.code === 'timeout' || u.code === 'unauthorized');
   if (down) throw new ClusterError(down.code, down.reason);
-  const rest = await loadSnapshot(src, { kinds: SNAPSHOT_KINDS.slice(1), onProgress });
+  const rest = await loadSnapshot(src, { kinds: kinds.slice(1), onProgress });
   const snapshot: Snapshot = { kinds: new Map([...first.kinds, ...rest.kinds]), unreadable: [...first.unreadable, ...rest.unreadable] };
   if (!RBAC_KINDS.some((k) => snapshot.kinds.has(refKey(k)))) {
-    const u = snapshot.unreadable[0];
-    throw new ClusterError(u.code, `kubeid could not read any RBAC object of context ${context}: ${u.reason}`);
+    const rbac = new Set(RBAC_KINDS.map(refKey));
+    const unread = snapshot.unreadable.filter((u) => rbac.has(refKey(u.ref)));
+    const why = unread.map((u) => `${refKey(u.ref)} (${u.reason})`).join('; ');
+    throw new ClusterError(unread[0].code, `kubeid could not read any RBAC object of context ${context}: ${why}`);
   }
   const count = [...snapshot.kinds.values()].reduce((n, k) => n + k.items.size, 0);
   const missing = snapshot.unreadable.map((u) => `${refKey(u.ref)} (${u.code})`).join(', ');

@@ -33,6 +33,7 @@ Commands:
   kubeid access-matrix [--as USER [--as-group G]... [--use-sar]] [-n NS] [--compare] [--diff-as USER [--diff-as-group G]...] [--verb V]... [-o json]
   kubeid lint PATH... [-o text|json|sarif] [--fail-on error|warning|never] [--severity ID=LEVEL]... [--no-defaults]
   kubeid graph PATH... -o graph.html|graph.json [--no-defaults]
+  kubeid graph -o graph.html|graph.json                                                 (no PATH: the current kube context)
   kubeid audit --from PATH... [-o md|html|json|sarif] [--baseline FILE] [--fail-on error|warning|never] [--hops N] [--who-can-become cluster-admin]
   kubeid audit [-o md|html|json|sarif] [--baseline FILE] ...                          (no --from: the current kube context's objects)
   kubeid snapshot --from PATH... -o FILE

@@ -2,7 +2,7 @@
 // that run pods), read page by page, kept current with watches, and what could not be read and why.
 // Answers built on a snapshot that misses RBAC kinds must say so (see `missingRbac`).
 import { Catalogue } from '../catalogue/catalogue';
-import type { ClusterRefs } from '../checks/check';
+import type { CheckContext, ClusterRefs } from '../checks/check';
 import { manifestsFromObjects, type ManifestProblem, type ParsedFile } from '../manifest/parse';
 import { policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
 import { workloadOf, type Workload } from '../manifest/workloads';
@@ -208,9 +208,9 @@ export interface SnapshotPolicy {
   problems: ManifestProblem[];
   /** RBAC kinds that could not be read: answers of the evaluator may miss grants (see missingRbac). */
   missing: Unreadable[];
-  /** The objects as manifests: RBAC objects first, then namespaces and workloads. */
-  files: ParsedFile[];
-  /** The RBAC objects, each with its manifest. */
+  /** The objects as manifests: the RBAC objects' file first, then the namespaces' and workloads'. */
+  files: [ParsedFile, ParsedFile];
+  /** The RBAC objects, each with its manifest (a tree built from the object). */
   objects: PolicyFromManifests['objects'];
 }
 
@@ -238,10 +238,10 @@ export function snapshotPolicy(snapshot: Snapshot): SnapshotPolicy {
 }
 
 /**
- * The snapshot as a workspace, for what reads one (the audit): its objects are live, in no file,
- * so nothing locates them; the policy is the cluster's own (its default policy included).
+ * The snapshot as a workspace, for what reads one (the audit, the checks): its objects are live, in
+ * no file, so nothing locates them; the policy is the cluster's own (its default policy included).
  */
-export function snapshotWorkspace(sp: SnapshotPolicy): Workspace {
+export function snapshotWorkspace(sp: SnapshotPolicy, catalogue = Catalogue.builtin()): Workspace {
   return {
     files: sp.files,
     problems: sp.problems,
@@ -249,10 +249,28 @@ export function snapshotWorkspace(sp: SnapshotPolicy): Workspace {
     objects: sp.objects,
     policy: sp.policy,
     evaluator: sp.evaluator,
-    catalogue: Catalogue.builtin(),
+    catalogue,
     workloads: sp.workloads,
     locate: () => undefined,
   };
+}
+
+/** The label of the objects of the default cluster policy (the API server creates and reconciles them). */
+const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
+/**
+ * What the checks read to report on the cluster's own objects, as they report on manifests: the
+ * snapshot as a workspace (the cluster's policy, no default policy added: the cluster holds it),
+ * reporting on every RBAC object but those of the default policy, which diagnostics never report.
+ * References resolve in the snapshot (with `cluster`, so a partial snapshot makes no confident claim).
+ */
+export function snapshotChecks(sp: SnapshotPolicy, context: string, catalogue = Catalogue.builtin()): CheckContext {
+  // The RBAC objects' file only: the graph finds a finding's object by its span, and the workloads'
+  // virtual file has spans of its own.
+  const workspace: Workspace = { ...snapshotWorkspace(sp, catalogue), files: [sp.files[0]] };
+  const objects = sp.objects.filter((o) => o.object.metadata.labels?.[BOOTSTRAP_LABEL] !== 'rbac-defaults');
+  // Workloads are not reported on: the graph draws RBAC objects, and their manifests are another virtual file.
+  return { workspace, objects, workloads: [], cluster: clusterRefs(sp, context) };
 }
 
 /** A plain statement of what the RBAC answers lack, or undefined when every RBAC kind was read. */

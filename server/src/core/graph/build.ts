@@ -1,10 +1,13 @@
 // Builds the access graph (subjects → bindings → roles → resources) from what the RBAC engine
-// sees: the workspace manifests on the default policy today, a cluster snapshot later (any source
-// with an evaluator). Findings of the checks colour the objects and the edges they point into.
+// sees: the workspace manifests on the default policy, or a live cluster's snapshot. Findings of
+// the checks colour the objects and the edges they point into, found by their spans in both cases
+// (a live object's spans are positions in its virtual text: manifestsFromObjects).
+import type { Catalogue } from '../catalogue/catalogue';
 import { workspaceContext, type Finding } from '../checks/check';
 import { ALL_CHECKS } from '../checks/index';
 import { runChecks, type CheckSettings } from '../checks/run';
 import { spanAt } from '../checks/locate';
+import { missingRbac, snapshotChecks, type SnapshotPolicy } from '../cluster/snapshot';
 import type { Manifest } from '../manifest/parse';
 import type { Workspace } from '../policy/workspace';
 import type { Binding, RbacEvaluator } from '../rbac/evaluator';
@@ -46,6 +49,32 @@ export function buildGraph(src: GraphSource, opts: GraphOptions): GraphData {
 export function workspaceGraph(ws: Workspace, source: string, settings: CheckSettings = {}): GraphData {
   const findings = runChecks(workspaceContext(ws), ALL_CHECKS, settings);
   return buildGraph(ws, { source, findings });
+}
+
+export interface ClusterGraphOptions {
+  /** The kube context, named in the title. */
+  context: string;
+  namespace?: string;
+  settings?: CheckSettings;
+  /** The cluster's API resources (discovery), for the checks that name unknown resources. */
+  catalogue?: Catalogue;
+}
+
+/**
+ * The graph of a live cluster's snapshot: its objects as they are (no default policy added, the
+ * cluster holds it), coloured by the same checks as the diagnostics; a partial snapshot says so.
+ */
+export function clusterGraph(sp: SnapshotPolicy, o: ClusterGraphOptions): GraphData {
+  const findings = runChecks(snapshotChecks(sp, o.context, o.catalogue), ALL_CHECKS, o.settings);
+  const data = buildGraph({ evaluator: sp.evaluator, objects: sp.objects }, { source: `cluster (context ${o.context})`, findings });
+  const incomplete = missingRbac(sp.missing);
+  data.sources = {
+    shown: 'cluster',
+    context: o.context,
+    ...(o.namespace ? { namespace: o.namespace } : {}),
+    ...(incomplete ? { incomplete } : {}),
+  };
+  return data;
 }
 
 class Builder {

@@ -59,6 +59,7 @@ type CompactEdge = [source: number, target: number, kind: number, verbs: S, risk
 export interface CompactGraph {
   compact: 1;
   source: string;
+  sources?: GraphData['sources'];
   strings: string[];
   nodes: CompactNode[];
   edges: CompactEdge[];
@@ -86,6 +87,7 @@ export function encodeGraph(g: GraphData): CompactGraph {
   return {
     compact: 1,
     source: g.source,
+    ...(g.sources ? { sources: g.sources } : {}),
     strings,
     nodes: g.nodes.map((n) => [
       n.id,
@@ -169,5 +171,5 @@ export function decodeGraph(c: CompactGraph): GraphData {
     if (risk > 0) e.risk = RISKS[risk];
     return e;
   });
-  return { source: c.source, nodes, edges };
+  return { source: c.source, ...(c.sources ? { sources: c.sources } : {}), nodes, edges };
 }

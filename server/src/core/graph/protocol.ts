@@ -78,9 +78,27 @@ export interface GraphEdge {
   risk?: Severity;
 }
 
+/** Where a graph comes from: the workspace manifests, or a live cluster's snapshot. */
+export type GraphSourceKind = 'workspace' | 'cluster';
+
+export interface GraphSources {
+  /** What the graph shows. */
+  shown: GraphSourceKind;
+  /** The connected kube context: the cluster's graph can be shown (or is). */
+  context?: string;
+  /** The context's namespace, where "Check access" asks about users and groups. */
+  namespace?: string;
+  /** The cluster's graph: what could not be read (a partial snapshot), so grants may be missing. */
+  incomplete?: string;
+  /** The cluster was asked for and the workspace is shown instead: why. */
+  fallback?: string;
+}
+
 export interface GraphData {
   /** What the graph was built from, for the title. */
   source: string;
+  /** Which source is shown and which others the host can show; absent for a graph of manifests alone. */
+  sources?: GraphSources;
   /**
    * Roles carry their rules and bindings their roleRef and subjects: the nodes hold the whole
    * policy, so the view asks the RBAC engine itself (policyOfGraph) with or without a host.
@@ -125,8 +143,12 @@ export type ExportFormat = 'svg' | 'png';
 
 export type WebviewToHost =
   | { type: 'ready' }
-  /** Open the manifest of a node, resolved by the host from the data it sent. */
+  /** Open the manifest of a node, or the live object of a cluster's node, resolved by the host from the data it sent. */
   | { type: 'open'; nodeId: string }
+  /** "Check access as this subject": the host opens the access matrix (connected) or kubeid's own answer. */
+  | { type: 'checkAccess'; nodeId: string }
+  /** Show the graph of another source. */
+  | { type: 'source'; source: GraphSourceKind }
   /** Save an export: SVG text, or a PNG as base64. */
   | { type: 'export'; format: ExportFormat; data: string };
 
@@ -152,8 +174,13 @@ export function parseWebviewMessage(x: unknown): WebviewToHost | undefined {
     case 'ready':
       return hasOnly(x, ['type']) ? { type: 'ready' } : undefined;
     case 'open':
+    case 'checkAccess':
       return hasOnly(x, ['type', 'nodeId']) && typeof x.nodeId === 'string' && x.nodeId.length > 0 && x.nodeId.length <= MAX_ID_CHARS
-        ? { type: 'open', nodeId: x.nodeId }
+        ? { type: x.type, nodeId: x.nodeId }
+        : undefined;
+    case 'source':
+      return hasOnly(x, ['type', 'source']) && (x.source === 'workspace' || x.source === 'cluster')
+        ? { type: 'source', source: x.source }
         : undefined;
     case 'export':
       return hasOnly(x, ['type', 'format', 'data']) &&

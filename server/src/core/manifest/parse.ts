@@ -255,8 +255,14 @@ function makeManifest(file: string, doc: number, node: YMap, item?: number): Man
   return m;
 }
 
-/** The one span of trees built from plain data: there is no text to point into. Shared, so frozen. */
-const NO_SPAN: Span = Object.freeze({ start: 0, end: 0 });
+/**
+ * Trees built from plain data have no text to point into: their spans are positions in a virtual
+ * text where item i fills [i·2³², (i+1)·2³²) and each node (and key) is one position in document
+ * order, a node's span covering its subtree. A finding still names one element of one object, and
+ * the object holding it is found by its span as in a file (the graph's risk colours of live
+ * objects). These spans are never shown as lines and columns: the file has no text.
+ */
+const ITEM_STRIDE = 2 ** 32;
 
 /**
  * Already-decoded JSON objects (the items of an API server list) as a ParsedFile whose manifests'
@@ -291,7 +297,7 @@ class ObjectManifest implements Manifest {
   readonly kind: string;
   readonly name: string;
   declare readonly namespace?: string;
-  readonly span = NO_SPAN;
+  readonly span: Span;
 
   constructor(
     readonly file: string,
@@ -300,6 +306,7 @@ class ObjectManifest implements Manifest {
   ) {
     this.apiVersion = value.apiVersion;
     this.kind = value.kind;
+    this.span = { start: item * ITEM_STRIDE, end: (item + 1) * ITEM_STRIDE };
     // What makeManifest reads from the tree, read from the object.
     const meta = value.metadata;
     this.name = isObject(meta) && typeof meta.name === 'string' ? meta.name : '';
@@ -307,7 +314,7 @@ class ObjectManifest implements Manifest {
   }
 
   get node(): YMap {
-    return plainTree(this.value) as YMap;
+    return plainTree(this.value, { next: this.span.start }) as YMap;
   }
 }
 
@@ -333,23 +340,26 @@ function nestsTooDeep(v: object, depth: number): boolean {
   return false;
 }
 
-/** The tree of a JSON value; undefined values are left out of objects, as JSON.stringify does. */
-function plainTree(v: unknown): YNode {
+/** The tree of a JSON value, its spans counted from `at` (see ITEM_STRIDE); undefined values are left out of objects, as JSON.stringify does. */
+function plainTree(v: unknown, at: { next: number }): YNode {
+  const start = at.next++;
   if (typeof v !== 'object' || v === null) {
     const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
-    return { type: 'scalar', value, span: NO_SPAN };
+    return { type: 'scalar', value, span: { start, end: at.next } };
   }
   if (Array.isArray(v)) {
     const items: YNode[] = [];
-    for (let i = 0; i < v.length; i++) items.push(plainTree(v[i]));
-    return { type: 'seq', items, span: NO_SPAN };
+    for (let i = 0; i < v.length; i++) items.push(plainTree(v[i], at));
+    return { type: 'seq', items, span: { start, end: at.next } };
   }
   const entries: YEntry[] = [];
   for (const key of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[key];
-    if (x !== undefined) entries.push({ key, keySpan: NO_SPAN, value: plainTree(x) });
+    if (x === undefined) continue;
+    const k = at.next++;
+    entries.push({ key, keySpan: { start: k, end: k + 1 }, value: plainTree(x, at) });
   }
-  return { type: 'map', entries, span: NO_SPAN };
+  return { type: 'map', entries, span: { start, end: at.next } };
 }
 
 class TreeError extends Error {
