@@ -6,7 +6,7 @@ import { manifestsFromObjects, type ManifestProblem } from '../manifest/parse';
 import { policyFromManifests } from '../manifest/rbac';
 import { workloadOf, type Workload } from '../manifest/workloads';
 import { RbacEvaluator } from '../rbac/evaluator';
-import type { Policy } from '../rbac/types';
+import type { Policy, RbacObject } from '../rbac/types';
 import { wait } from './scheduler';
 import { ClusterError, isClusterError, type ClusterSource, type ResourceRef, type WatchEvent } from './source';
 
@@ -206,6 +206,8 @@ export interface SnapshotPolicy {
   problems: ManifestProblem[];
   /** RBAC kinds that could not be read: answers of the evaluator may miss grants (see missingRbac). */
   missing: Unreadable[];
+  /** The snapshot it was read from (its objects as listed). */
+  snapshot: Snapshot;
 }
 
 /**
@@ -226,6 +228,7 @@ export function snapshotPolicy(snapshot: Snapshot): SnapshotPolicy {
     workloads,
     problems: [...file.problems, ...problems],
     missing,
+    snapshot,
   };
 }
 
@@ -240,6 +243,8 @@ export function missingRbac(missing: readonly Unreadable[]): string | undefined 
 export function clusterRefs(sp: SnapshotPolicy, context: string): ClusterRefs {
   const accounts = new Set(sp.policy.serviceAccounts.map((a) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`));
   const read = (resource: string) => !sp.missing.some((u) => u.ref.resource === resource);
+  let byKey: Map<string, RbacObject> | undefined;
+  const keyOf = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
   return {
     context,
     role: (namespace, name) => sp.evaluator.role(namespace, name),
@@ -248,5 +253,18 @@ export function clusterRefs(sp: SnapshotPolicy, context: string): ClusterRefs {
     rolesIn: (namespace) => sp.policy.roles.filter((r) => r.metadata.namespace === namespace),
     clusterRoles: () => sp.policy.clusterRoles,
     complete: { roles: read('roles'), clusterRoles: read('clusterroles'), serviceAccounts: read('serviceaccounts') },
+    policy: sp.policy,
+    object(kind, namespace, name) {
+      if (!byKey) {
+        byKey = new Map();
+        for (const list of Object.values(sp.policy) as RbacObject[][])
+          for (const o of list) byKey.set(keyOf(o.kind, o.metadata.namespace ?? '', o.metadata.name), o);
+      }
+      return byKey.get(keyOf(kind, namespace, name));
+    },
+    raw(kind, namespace, name) {
+      const ref = SNAPSHOT_KINDS.find((k) => k.kind === kind);
+      return ref && sp.snapshot.kinds.get(refKey(ref))?.items.get(`${ref.namespaced ? namespace : ''}/${name}`);
+    },
   };
 }
