@@ -5,6 +5,7 @@
 // answer: the manifest at the object, or the live object (read-only, kubeid.openLiveObject).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { OPEN_LIVE_OBJECT } from './live-object';
 import { auditRequest, OPEN_AUDIT_LINK_COMMAND, type AuditLink, type AuditParams, type AuditProblem } from '../../server/src/protocol';
 
 const SEVERITY: Record<AuditProblem['severity'], vscode.DiagnosticSeverity> = {
@@ -13,9 +14,6 @@ const SEVERITY: Record<AuditProblem['severity'], vscode.DiagnosticSeverity> = {
   information: vscode.DiagnosticSeverity.Information,
   hint: vscode.DiagnosticSeverity.Hint,
 };
-
-/** Registered by the command that opens a live object read-only. */
-const OPEN_LIVE_OBJECT = 'kubeid.openLiveObject';
 
 export function registerAuditCommand(client: LanguageClient, cluster: { connected(): boolean }): vscode.Disposable[] {
   const problems = vscode.languages.createDiagnosticCollection('kubeid-audit');
@@ -71,11 +69,8 @@ export function registerAuditCommand(client: LanguageClient, cluster: { connecte
         viewColumn: column,
         selection: new vscode.Range(line, 0, line, 0),
       });
-    } else if ((await vscode.commands.getCommands(true)).includes(OPEN_LIVE_OBJECT)) {
-      await vscode.commands.executeCommand(OPEN_LIVE_OBJECT, link);
     } else {
-      const name = `${link.kind} ${link.namespace ? `${link.namespace}/` : ''}${link.name}`;
-      void vscode.window.showWarningMessage(`kubeid: cannot show the live ${name}: this version of kubeid cannot open live objects`);
+      await vscode.commands.executeCommand(OPEN_LIVE_OBJECT, link);
     }
   });
   return [command, open, problems];

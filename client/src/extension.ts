@@ -12,6 +12,7 @@ import { ClusterView, PICKED_CONTEXT } from './cluster';
 import { registerAuditCommand } from './audit-panel';
 import { refreshGraphPanel, registerGraphPanel } from './graph-panel';
 import { askIdentity, registerLensCommands } from './lens-commands';
+import { registerLiveObjects } from './live-object';
 import { openMatrixPanel } from './matrix-panel';
 
 let client: LanguageClient | undefined;
@@ -55,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(cluster, ...registerLensCommands(client, live));
   context.subscriptions.push(...registerGraphPanel(context, client));
   context.subscriptions.push(...registerAuditCommand(client, cluster));
+  context.subscriptions.push(...registerLiveObjects(client));
   context.subscriptions.push(
     vscode.commands.registerCommand('kubeid.showServerStatus', () => {
       void vscode.window.showInformationMessage(describe(last));

@@ -18,10 +18,9 @@ import {
   type WebviewToHost,
 } from '../../server/src/core/graph/protocol';
 import { accessGraphRequest, type AccessSubject } from '../../server/src/protocol';
+import { OPEN_LIVE_OBJECT } from './live-object';
 
 export const SHOW_ACCESS_GRAPH = 'kubeid.showAccessGraph';
-/** Registered by the live-object view: a read-only YAML of the object, read from the cluster. */
-const OPEN_LIVE_OBJECT = 'kubeid.openLiveObject';
 
 class GraphPanel {
   private data: GraphData | undefined;
@@ -175,14 +174,8 @@ class GraphPanel {
   }
 }
 
-/** A cluster's object: its read-only YAML, when the command that shows it is there. */
+/** A cluster's object: its read-only YAML. */
 async function openLive(node: GraphNode): Promise<void> {
-  if (!(await vscode.commands.getCommands(true)).includes(OPEN_LIVE_OBJECT)) {
-    void vscode.window.showInformationMessage(
-      `kubeid: ${node.kind} ${node.label} is read from the cluster and has no manifest; this version of kubeid cannot show live objects.`,
-    );
-    return;
-  }
   await vscode.commands.executeCommand(OPEN_LIVE_OBJECT, {
     kind: node.kind,
     ...(node.namespace ? { namespace: node.namespace } : {}),

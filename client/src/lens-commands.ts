@@ -55,7 +55,7 @@ export function registerLensCommands(client: LanguageClient, live?: LiveAccess):
       const r = await client.sendRequest(effectivePermissionsRequest, a);
       const text = (x: EffectivePermissionsResult, where: string) =>
         `# Effective permissions of ${x.identity} in namespace ${x.namespace}, ${where}\n# ${x.command}\n${x.warnings.map((w) => `# Warning: ${w}\n`).join('')}\n${x.table}`;
-      let content = text(r, 'offline (the workspace manifests)');
+      let content = text(r, r.basis ?? 'offline (the workspace manifests)');
       if (live?.connected()) {
         // The cluster's own answer next to the workspace's: a refusal (no impersonate permission) is shown, not thrown.
         const cluster = await client.sendRequest(liveEffectivePermissionsRequest, a).then(

@@ -1,7 +1,8 @@
 // The language server's one connection to a kube context (issue 4): which kubeconfig and context,
 // the snapshot loaded with work-done progress and kept current with watches, the status sent to the
-// extension, and the identity and access-matrix questions. Cluster traffic (exec plugins included)
-// happens here only, never in the extension host. Every message leaving it is redacted.
+// extension, the API resources of discovery (read again as CRDs change), live objects, and the
+// identity and access-matrix questions. Cluster traffic (exec plugins included) happens here only,
+// never in the extension host. Every message leaving it is redacted.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parse as parseYaml } from 'yaml';
@@ -22,11 +23,13 @@ import {
   missingRbac,
   RBAC_KINDS,
   refKey,
+  SNAPSHOT_KINDS,
   snapshotPolicy,
   type Snapshot,
   type SnapshotPolicy,
 } from './core/cluster/snapshot';
 import { explainRefusal } from './core/cluster/impersonation';
+import { liveYaml } from './core/cluster/live';
 import type { ReviewSubject } from './core/cluster/source';
 import type { ClusterRefs } from './core/checks';
 import { impersonatedUser, serviceAccountUsername, type ImpersonationRequest } from './core/rbac/identity';
@@ -40,10 +43,21 @@ import type {
   EffectivePermissionsResult,
   KubeContext,
   KubeidInitializationOptions,
+  LiveObjectParams,
+  LiveObjectResult,
   WhoAmIResult,
 } from './protocol';
 import { clusterStatusNotification } from './protocol';
 import type { Settings } from './settings';
+
+/** CustomResourceDefinitions, watched to follow discovery. */
+const CRD_REF = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  resource: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+};
 
 /** The user impersonated as a member of a Group subject, as the offline form's kubectl command (`--as someone --as-group G`). */
 const GROUP_MEMBER = 'someone';
@@ -120,9 +134,22 @@ export class ClusterConnection {
     return this.refs.refs;
   }
 
-  /** The cluster's API resources from discovery (CRDs included), when read. */
-  apiResources(): readonly ApiResource[] | undefined {
-    return this.resources;
+  /** The API resources the cluster's discovery listed (CRDs and aggregated APIs included), once loaded. */
+  discovered(): readonly ApiResource[] | undefined {
+    return this.snap ? this.resources : undefined;
+  }
+
+  /** A live object of the snapshot as YAML (the `kubeid-live:` document); an error a person can act on when there is none. */
+  async liveObject(p: LiveObjectParams): Promise<LiveObjectResult> {
+    await this.loading;
+    const refs = this.references();
+    if (!refs) throw new ResponseError(1, `kubeid is not connected to a cluster: ${this.current.message ?? this.current.state}`);
+    const what = `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
+    if (!SNAPSHOT_KINDS.some((k) => k.kind === p.kind))
+      throw new ResponseError(1, `kubeid does not read ${p.kind} objects from the cluster, so it cannot show ${what}`);
+    const object = refs.raw(p.kind, p.namespace ?? '', p.name);
+    if (!object) throw new ResponseError(1, `${what} is not in the cluster (context ${JSON.stringify(refs.context)})`);
+    return { context: refs.context, text: liveYaml(object, p.comparable === true) };
   }
 
   /** The contexts of the kubeconfig files, merged as kubectl merges them (the first file to name a context wins). */
@@ -419,6 +446,7 @@ export class ClusterConnection {
     } finally {
       progress.done();
     }
+    void this.followDiscovery(src, life);
     void keepCurrent(src, this.snap, {
       signal: life.signal,
       onChange: () => {
@@ -430,6 +458,32 @@ export class ClusterConnection {
       onError: (ref, e, delay) =>
         this.lsp.console.warn(`kubeid: watch ${refKey(ref)} failed, retrying in ${Math.round(delay / 1000)} s: ${this.message(e)}`),
     }).catch((e: unknown) => this.lsp.console.error(`kubeid: watching ${config.context} stopped: ${this.message(e)}`));
+  }
+
+  /**
+   * CRDs come and go while connected: a watch on them reads discovery again (once per burst), so the
+   * catalogue of completion and checks follows. Without the right to list CRDs, discovery stays as read at connect.
+   */
+  private async followDiscovery(src: KubeClusterSource, life: AbortController): Promise<void> {
+    const crds = await loadSnapshot(src, { kinds: [CRD_REF], signal: life.signal }).catch(() => undefined);
+    if (!crds?.kinds.size || life !== this.life) return;
+    let timer: NodeJS.Timeout | undefined;
+    life.signal.addEventListener('abort', () => clearTimeout(timer));
+    const rediscover = async () => {
+      const d = await src.discover(life.signal).catch((e: unknown) => ({ resources: [], problems: [this.message(e)] }));
+      if (life !== this.life || !d.resources.length) return;
+      this.resources = d.resources;
+      this.onChange?.();
+    };
+    await keepCurrent(src, crds, {
+      signal: life.signal,
+      onChange: () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void rediscover(), 300);
+      },
+      onError: (_ref, e, delay) =>
+        this.lsp.console.warn(`kubeid: watch of CRDs failed, retrying in ${Math.round(delay / 1000)} s: ${this.message(e)}`),
+    }).catch((e: unknown) => this.lsp.console.error(`kubeid: watching CRDs stopped: ${this.message(e)}`));
   }
 
   private loadedStatus(base: Omit<ClusterStatus, 'state' | 'objects' | 'missing'>): ClusterStatus {

@@ -34,6 +34,8 @@ export interface EffectivePermissionsResult {
   rows: string[][];
   table: string;
   warnings: string[];
+  /** What the answer was evaluated over, in words ("offline (…)", or the live cluster with the workspace on top). */
+  basis?: string;
 }
 
 /** Client → server: what a subject may do in a namespace, as `kubectl auth can-i --list` (the "Effective permissions" lens). */
@@ -236,3 +238,44 @@ export const accessMatrixRequest = new RequestType<AccessMatrixParams, AccessMat
 export const liveEffectivePermissionsRequest = new RequestType<EffectivePermissionsParams, EffectivePermissionsResult, void>(
   'kubeid/liveEffectivePermissions',
 );
+
+/** A live object of the connected cluster, by kind and name (namespace for namespaced kinds). */
+export interface LiveObjectParams {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Without server-set metadata and status, to compare with a manifest ("Compare with cluster"). */
+  comparable?: boolean;
+}
+
+export interface LiveObjectResult {
+  context: string;
+  /** The object as YAML, without managedFields and the last-applied annotation. */
+  text: string;
+}
+
+/** Client → server: a live object from the cluster snapshot (the read-only `kubeid-live:` documents). Fails with a message when not connected or not there. */
+export const liveObjectRequest = new RequestType<LiveObjectParams, LiveObjectResult, void>('kubeid/liveObject');
+
+/** The URI scheme of read-only live objects: kubeid-live:/KIND/NAME.yaml or kubeid-live:/KIND/NAMESPACE/NAME.yaml. */
+export const LIVE_SCHEME = 'kubeid-live';
+
+/** The comparable form (LiveObjectParams.comparable) has the query `comparable`. */
+export function liveObjectUri(p: LiveObjectParams): string {
+  const parts = [p.kind, ...(p.namespace ? [p.namespace] : []), `${p.name}.yaml`].map(encodeURIComponent);
+  return `${LIVE_SCHEME}:/${parts.join('/')}${p.comparable ? '?comparable' : ''}`;
+}
+
+/** The object a `kubeid-live:` URI's path and query name, or undefined. */
+export function liveObjectOf(path: string, query = ''): LiveObjectParams | undefined {
+  const parts = path.replace(/^\//, '').split('/').map(decodeURIComponent);
+  const last = parts.pop();
+  if (!last?.endsWith('.yaml') || parts.length < 1 || parts.length > 2) return undefined;
+  const [kind, namespace] = parts;
+  return {
+    kind,
+    ...(namespace ? { namespace } : {}),
+    name: last.slice(0, -'.yaml'.length),
+    ...(query === 'comparable' ? { comparable: true } : {}),
+  };
+}

@@ -36,7 +36,9 @@ let canPullConfiguration = false;
 const cluster = new ClusterConnection(connection);
 // References resolve against the cluster's snapshot too: a new one re-runs the checks.
 cluster.onChange = () => {
-  if (model.setCluster(cluster.references())) scheduleRefresh();
+  const refs = model.setCluster(cluster.references());
+  // Discovery too: the cluster's CRDs and aggregated APIs join the catalogue of completion and checks.
+  if (model.setDiscovery(cluster.discovered()) || refs) scheduleRefresh();
 };
 
 const fsPath = (uri: string): string | undefined => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined);

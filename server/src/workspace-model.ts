@@ -2,6 +2,7 @@
 // file by file as files change on disk or in the editor (an edited file re-parses only its edited
 // documents), and the checks' findings, recomputed only where an edit can change them.
 import { readFile, stat } from 'node:fs/promises';
+import type { ApiResource } from './core/catalogue/catalogue';
 import { reparseManifestText } from './core/manifest/incremental';
 import { loadManifestPaths } from './core/manifest/load';
 import type { ParsedFile } from './core/manifest/parse';
@@ -28,6 +29,8 @@ export class WorkspaceModel {
   private lastChecked: Checked | undefined;
   /** The connected cluster's snapshot, as references resolve against it. */
   private cluster: ClusterRefs | undefined;
+  /** The connected cluster's API resources (discovery), added to the catalogue. */
+  private discovered: readonly ApiResource[] | undefined;
 
   private set(path: string, file: ParsedFile | undefined): void {
     if (file) this.byPath.set(path, file);
@@ -38,7 +41,10 @@ export class WorkspaceModel {
   analysis(): Analysis {
     if (this.cached?.version !== this.version) {
       const byPath = new Map(this.byPath);
-      const ctx: CheckContext = { ...contextFor([...byPath.values()]), ...(this.cluster ? { cluster: this.cluster } : {}) };
+      const ctx: CheckContext = {
+        ...contextFor([...byPath.values()], this.discovered ? { discovered: this.discovered } : {}),
+        ...(this.cluster ? { cluster: this.cluster } : {}),
+      };
       let checked: Checked | undefined;
       this.cached = {
         version: this.version,
@@ -54,6 +60,14 @@ export class WorkspaceModel {
   setCluster(cluster: ClusterRefs | undefined): boolean {
     if (cluster === this.cluster) return false;
     this.cluster = cluster;
+    this.version++;
+    return true;
+  }
+
+  /** Another cluster discovery (or none): the catalogue checks run again. Returns whether it changed. */
+  setDiscovery(discovered: readonly ApiResource[] | undefined): boolean {
+    if (discovered === this.discovered) return false;
+    this.discovered = discovered;
     this.version++;
     return true;
   }

@@ -1,7 +1,8 @@
 // Real-editor test of the live cluster: code-server with `kubeid.kubeconfig` pointing at the
 // Kubernetes API test server shows the context and namespace in the status bar, resolves roleRefs
-// against the cluster (a diagnostic that comes and goes with the cluster's objects), and "kubeid: Check
-// Access As…" opens the access matrix webview with the server's answers.
+// against the cluster (a diagnostic that comes and goes with the cluster's objects), "kubeid: Check
+// Access As…" opens the access matrix webview with the server's answers, and an object that differs
+// from the cluster opens next to its live version.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,13 @@ void describe('kubeid in code-server, connected to a cluster', { skip, timeout: 
           metadata: { name: 'jane-deploys', namespace: 'shop' },
           roleRef: { apiGroup: RG, kind: 'Role', name: 'deployer' },
           subjects: [{ kind: 'User', apiGroup: RG, name: 'jane' }],
+        },
+        // The workspace's node-viewer grants get, list and watch: drift.
+        {
+          apiVersion: `${RG}/v1`,
+          kind: 'ClusterRole',
+          metadata: { name: 'node-viewer' },
+          rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
         },
       ],
     });
@@ -154,6 +162,19 @@ void describe('kubeid in code-server, connected to a cluster', { skip, timeout: 
     await editor!.activeEditor.locator('.codelens-decoration a', { hasText: 'Check access as checkout' }).first().click();
     const frame = await matrixFrame(editor!, 'Access of ServiceAccount shop/checkout in namespace shop');
     await frame.locator('#matrix td.res', { hasText: /^secrets$/ }).waitFor({ timeout: slow });
+  });
+
+  void it('an object that differs from the cluster gets "Compare with cluster", which opens the live object next to the file', async () => {
+    await editor!.page.locator('.tab', { hasText: 'rbac.yaml' }).click();
+    await editor!.goTo(39, 9); // node-viewer's name: its lens scrolls into view
+    await editor!.activeEditor.locator('.codelens-decoration a', { hasText: 'Compare with cluster' }).first().click({ timeout: slow });
+    const diff = editor!.page.locator('.monaco-diff-editor');
+    await diff.waitFor({ timeout: slow });
+    await editor!.page.locator('.tab', { hasText: 'ClusterRole node-viewer: cluster (admin) ↔ file' }).waitFor({ timeout: slow });
+    const live = diff.locator('.editor.original');
+    await live.locator('.view-line', { hasText: 'name: node-viewer' }).waitFor({ timeout: slow });
+    // The live side as a manifest: what differs is what matters, not the server's bookkeeping.
+    assert.equal(await live.locator('.view-line', { hasText: /uid:|resourceVersion:/ }).count(), 0);
   });
 });
 

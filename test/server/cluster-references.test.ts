@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CompletionList, Diagnostic } from 'vscode-languageserver-protocol';
+import type { CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import type { ClusterStatus } from '../../server/src/protocol';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { positionOf, startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
@@ -155,6 +155,15 @@ test('a cluster that refuses to list clusterroles gets no claim that a role does
       assert.match(text(d), /the cluster \(context "admin"\) could not be checked: kubeid may not list clusterroles there/);
       assert.equal(d.severity, 3, 'information, not a warning');
     }
+    // The roleRef's hover makes no claim either.
+    const position = positionOf(BINDINGS, 'name: no-such-role', 0, 'name: '.length);
+    const h = await s.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position });
+    const shown = (h.contents as MarkupContent).value;
+    assert.match(
+      shown,
+      /not in the workspace nor in the default policy; kubeid could not list the ClusterRoles of the cluster \(context `admin`\), so it may exist there/,
+    );
+    assert.doesNotMatch(shown, /neither in the workspace, nor in the cluster/);
   } finally {
     api.clearFaults();
   }

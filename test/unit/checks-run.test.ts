@@ -23,6 +23,7 @@ test('ALL_CHECKS: every check id issue 3 names, each with a severity and a one-l
     ...['admission-write', 'persistent-volume-create', 'namespace-write'],
     ...['anonymous-subject', 'all-authenticated-subject', 'all-service-accounts-subject', 'default-service-account-bound'],
     ...['default-service-account-used', 'automount-unneeded'],
+    'drift',
   ];
   assert.deepEqual(ALL_CHECKS.map((c) => c.id).sort(), ids.sort());
   for (const c of ALL_CHECKS) {

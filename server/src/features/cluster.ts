@@ -1,4 +1,4 @@
-// The live-cluster requests of the extension (context switcher, Who Am I, access matrix) and the
+// The live-cluster requests of the extension (context switcher, Who Am I, access matrix, live objects) and the
 // workspace-trust notification, answered by the server's one ClusterConnection.
 import type { Feature } from '../context';
 import type { ClusterConnection } from '../cluster-connection';
@@ -6,6 +6,7 @@ import {
   accessMatrixRequest,
   contextsRequest,
   liveEffectivePermissionsRequest,
+  liveObjectRequest,
   switchContextRequest,
   whoamiRequest,
   workspaceTrustNotification,
@@ -21,6 +22,7 @@ export function clusterFeature(cluster: ClusterConnection): Feature {
       connection.onRequest(whoamiRequest, (p, token) => cluster.whoami(p ?? {}, token));
       connection.onRequest(accessMatrixRequest, (p, token) => cluster.accessMatrix(p, token));
       connection.onRequest(liveEffectivePermissionsRequest, (p, token) => cluster.liveEffectivePermissions(p, token));
+      connection.onRequest(liveObjectRequest, (p) => cluster.liveObject(p));
     },
   };
 }

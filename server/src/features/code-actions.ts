@@ -1,11 +1,14 @@
 // Quick fixes for kubeid's diagnostics, keyed off their code (the check id): the check's own
-// fix carried in Diagnostic.data, the fixes of server/src/core/fixes, and suppression comments.
+// fix carried in Diagnostic.data, the fixes of server/src/core/fixes, suppression comments, and
+// "Compare with cluster" for drift.
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
 import type { Feature, ServerContext } from '../context';
+import { spanAt } from '../core/checks/locate';
 import { quickFixes } from '../core/fixes';
 import type { ParsedFile } from '../core/manifest/parse';
 import { rangeToSpan, toTextEdit, type DiagnosticData } from '../lsp-convert';
 import type { Analysis } from '../workspace-model';
+import { LENS_COMMANDS } from './code-lens';
 
 function actionsFor(a: Analysis, f: ParsedFile, uri: string, d: Diagnostic): CodeAction[] {
   if (d.source !== 'kubeid' || typeof d.code !== 'string') return [];
@@ -24,7 +27,25 @@ function actionsFor(a: Analysis, f: ParsedFile, uri: string, d: Diagnostic): Cod
     const edits = fix.edits.map((e) => toTextEdit(f, e.span, e.text));
     out.push(action(fix.title, { changes: { [uri]: edits } }, fix.preferred && !own));
   }
+  if (d.code === 'drift') out.push(...compareAction(a, f, uri, d));
   return out;
+}
+
+/** A drift diagnostic (at the object's name): the live object and the file side by side. */
+function compareAction(a: Analysis, f: ParsedFile, uri: string, d: Diagnostic): CodeAction[] {
+  const at = rangeToSpan(f, d.range).start;
+  const hit = a.ctx.objects.find(({ manifest: m }) => m.file === f.file && spanAt(m.node, ['metadata', 'name']).start === at);
+  if (!hit) return [];
+  const { kind, metadata } = hit.object;
+  const args = [{ kind, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), name: metadata.name, uri }];
+  return [
+    {
+      title: 'Compare with cluster',
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      command: { title: 'Compare with cluster', command: LENS_COMMANDS.compareWithCluster, arguments: args },
+    },
+  ];
 }
 
 export const codeActions: Feature = {

@@ -1,6 +1,7 @@
 // Code lenses: "N bindings · M subjects" on each Role and ClusterRole (click: the references) and
 // "Show in access graph" (the graph view focused on the role),
-// "Effective permissions" and "Check access as …" on each binding subject and ServiceAccount,
+// "Effective permissions" (over the live cluster and the workspace when connected) and "Check access
+// as …" on each binding subject and ServiceAccount, "Compare with cluster" on an object that drifted,
 // and the two custom requests those lens commands send back.
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { Feature, ServerContext } from '../context';
@@ -9,6 +10,7 @@ import { spanAt } from '../core/checks/locate';
 import { mapItems, str } from '../core/checks/read';
 import type { CheckContext } from '../core/checks/check';
 import type { ParsedFile, Span, YNode } from '../core/manifest/parse';
+import { liveBasis, liveWorkspace } from '../core/cluster/live';
 import { roleId } from '../core/graph/ids';
 import { aggregatorsOf, bindingsOf, referencesTo, type Place, type Target } from '../core/references';
 import { formatTable } from '../cli/table';
@@ -22,6 +24,7 @@ export const LENS_COMMANDS = {
   effectivePermissions: 'kubeid.effectivePermissions',
   checkAccess: 'kubeid.checkAccess',
   showAccessGraph: 'kubeid.showAccessGraph',
+  compareWithCluster: 'kubeid.compareWithCluster',
 } as const;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -47,21 +50,32 @@ function roleLens(a: Analysis, f: ParsedFile, t: Target, span: Span): CodeLens {
   return { range, command: { title, command: LENS_COMMANDS.showReferences, arguments: [toLocation(f, span).uri, range.start, refs] } };
 }
 
-function accessLenses(f: ParsedFile, subject: AccessSubject, namespace: string, span: Span): CodeLens[] {
+function accessLenses(f: ParsedFile, subject: AccessSubject, namespace: string, span: Span, live: boolean): CodeLens[] {
   const range = spanToRange(f, span);
   const args = [{ subject, namespace }];
+  const title = live ? 'Effective permissions (cluster + workspace)' : 'Effective permissions';
   return [
-    { range, command: { title: 'Effective permissions', command: LENS_COMMANDS.effectivePermissions, arguments: args } },
+    { range, command: { title, command: LENS_COMMANDS.effectivePermissions, arguments: args } },
     { range, command: { title: `Check access as ${subject.name}…`, command: LENS_COMMANDS.checkAccess, arguments: args } },
   ];
 }
 
-function lenses(a: Analysis, f: ParsedFile): CodeLens[] {
+function lenses(a: Analysis, f: ParsedFile, uri: string): CodeLens[] {
   const out: CodeLens[] = [];
+  const live = a.ctx.cluster !== undefined;
+  // The drift check's findings are at the object's name.
+  const drifted = new Set(live ? (a.checked().byCheck.get('drift') ?? []).filter((d) => d.file === f.file).map((d) => d.span.start) : []);
   for (const { object, manifest: m } of a.ctx.objects) {
     if (m.file !== f.file) continue;
     const name = spanAt(m.node, ['metadata', 'name']);
     const ns = object.metadata.namespace ?? '';
+    if (drifted.has(name.start)) {
+      const args = [{ kind: object.kind, ...(ns ? { namespace: ns } : {}), name: object.metadata.name, uri }];
+      out.push({
+        range: spanToRange(f, name),
+        command: { title: 'Compare with cluster', command: LENS_COMMANDS.compareWithCluster, arguments: args },
+      });
+    }
     if (object.kind === 'Role' || object.kind === 'ClusterRole') {
       out.push(roleLens(a, f, { kind: object.kind, namespace: ns, name: object.metadata.name }, name));
       const graph = {
@@ -72,11 +86,11 @@ function lenses(a: Analysis, f: ParsedFile): CodeLens[] {
       out.push({ range: spanToRange(f, name), command: graph });
     } else if (object.kind === 'ServiceAccount') {
       if (object.metadata.name)
-        out.push(...accessLenses(f, { kind: 'ServiceAccount', name: object.metadata.name, namespace: ns }, ns, name));
+        out.push(...accessLenses(f, { kind: 'ServiceAccount', name: object.metadata.name, namespace: ns }, ns, name, live));
     } else {
       for (const { node, index } of mapItems(m, 'subjects')) {
         const s = subjectOf(node, object.kind === 'RoleBinding' ? ns : '');
-        if (s) out.push(...accessLenses(f, s.subject, s.namespace, spanAt(m.node, ['subjects', index])));
+        if (s) out.push(...accessLenses(f, s.subject, s.namespace, spanAt(m.node, ['subjects', index]), live));
       }
     }
   }
@@ -97,6 +111,14 @@ function workspaceOf(ctx: ServerContext): CheckContext['workspace'] {
   return ctx.model.analysis().ctx.workspace;
 }
 
+/** When connected, the workspace over the live cluster, and what it is (the "Effective permissions" answer says which). */
+function permissionsBasis(ctx: ServerContext): { ws: CheckContext['workspace']; basis: string } {
+  const { workspace, cluster } = ctx.model.analysis().ctx;
+  return cluster
+    ? { ws: liveWorkspace(workspace, cluster), basis: liveBasis(cluster) }
+    : { ws: workspace, basis: 'offline (the workspace manifests on the default cluster policy)' };
+}
+
 export const codeLens: Feature = {
   capabilities: { codeLensProvider: { resolveProvider: false } },
   register(ctx: ServerContext) {
@@ -104,12 +126,14 @@ export const codeLens: Feature = {
       const path = ctx.pathOf(textDocument.uri);
       const a = ctx.model.analysis();
       const f = path ? a.file(path) : undefined;
-      return f ? lenses(a, f) : null;
+      return f ? lenses(a, f, textDocument.uri) : null;
     });
 
     ctx.connection.onRequest(effectivePermissionsRequest, ({ subject, namespace }) => {
-      const t = effectivePermissions(workspaceOf(ctx), subject, namespace);
+      const { ws, basis } = permissionsBasis(ctx);
+      const t = effectivePermissions(ws, subject, namespace);
       return {
+        basis,
         identity: describeAccessSubject(subject),
         namespace,
         command: t.command,

@@ -22,7 +22,7 @@ export function accessGraphFeature(cluster: ClusterConnection): Feature {
     const namespace = status.namespace ? { namespace: status.namespace } : {};
     const checks = ctx.settings().checks;
     if (p?.source === 'cluster' && sp && context)
-      return clusterGraph(sp, { context, ...namespace, settings: checks, catalogue: catalogueOf(cluster.apiResources()) });
+      return clusterGraph(sp, { context, ...namespace, settings: checks, catalogue: catalogueOf(cluster.discovered()) });
     const data = workspaceGraph(ctx.model.analysis().ctx.workspace, 'workspace', checks);
     const fallback =
       p?.source === 'cluster' && !context

@@ -1,11 +1,15 @@
-// Go to definition (roleRef → Role/ClusterRole, subject and serviceAccountName → ServiceAccount),
+// Go to definition (roleRef → Role/ClusterRole, subject and serviceAccountName → ServiceAccount;
+// one found only in the connected cluster → its read-only live document),
 // find references (role → bindings and aggregated roles, ServiceAccount → bindings and
 // workloads), and document symbols (one per object, with its rules, subjects and roleRef).
-import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
+import { SymbolKind, type DocumentSymbol, type Location } from 'vscode-languageserver/node';
 import type { Feature, ServerContext } from '../context';
 import { outline, type OutlineItem } from '../core/outline';
-import { definitionsOf, referencesTo, targetAt } from '../core/references';
+import type { ClusterRefs } from '../core/checks';
+import { liveNameLine, liveYaml } from '../core/cluster/live';
+import { definitionsOf, referencesTo, targetAt, type Target } from '../core/references';
 import { offsetAt, spanToRange, toLocations } from '../lsp-convert';
+import { liveObjectUri } from '../protocol';
 
 const SYMBOL: Record<OutlineItem['role'], SymbolKind> = {
   object: SymbolKind.Class,
@@ -26,6 +30,15 @@ function symbol(f: Parameters<typeof spanToRange>[0], item: OutlineItem): Docume
   return s;
 }
 
+/** A role or account found only in the connected cluster: its read-only live document (kubeid-live:), at its name. */
+function liveDefinition(cluster: ClusterRefs | undefined, t: Target): Location[] | null {
+  const object = cluster?.raw(t.kind, t.namespace, t.name);
+  if (!object) return null;
+  const line = liveNameLine(liveYaml(object));
+  const uri = liveObjectUri({ kind: t.kind, ...(t.namespace ? { namespace: t.namespace } : {}), name: t.name });
+  return [{ uri, range: { start: { line, character: 2 }, end: { line, character: 2 } } }];
+}
+
 export const navigation: Feature = {
   capabilities: { definitionProvider: true, referencesProvider: true, documentSymbolProvider: true },
   register(ctx: ServerContext) {
@@ -44,7 +57,8 @@ export const navigation: Feature = {
       const from = here.a.ctx.objects.find(
         ({ manifest: m }) => m.file === here.f.file && m.span.start <= here.offset && here.offset <= m.span.end,
       );
-      return toLocations(here.a.file, definitionsOf(here.a.ctx, target, from?.manifest));
+      const places = toLocations(here.a.file, definitionsOf(here.a.ctx, target, from?.manifest));
+      return places.length ? places : liveDefinition(here.a.ctx.cluster, target);
     });
 
     ctx.connection.onReferences(({ textDocument, position, context }) => {

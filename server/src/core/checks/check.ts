@@ -2,7 +2,7 @@
 // workspace's RBAC objects with their manifests and reports findings at exact source spans.
 import type { Manifest, ParsedFile, Span } from '../manifest/parse';
 import type { Workload } from '../manifest/workloads';
-import type { ClusterRole, RbacObject, Role } from '../rbac/types';
+import type { ClusterRole, Policy, RbacObject, Role } from '../rbac/types';
 import { buildWorkspace, type Workspace, type WorkspaceOptions } from '../policy/workspace';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -56,6 +56,12 @@ export interface ClusterRefs {
   clusterRoles(): ClusterRole[];
   /** Kinds read in full: a name not found among a kind the cluster refused to list may still exist there. */
   complete: { roles: boolean; clusterRoles: boolean; serviceAccounts: boolean };
+  /** The cluster's RBAC objects, as the engine reads them (for live effective permissions). */
+  policy: Policy;
+  /** The live RBAC object of a kind, namespace ("" for cluster-scoped) and name, decoded as the workspace's are (for drift). */
+  object(kind: RbacObject['kind'], namespace: string, name: string): RbacObject | undefined;
+  /** The live object as the API server listed it, for any kind the snapshot holds (the read-only live document). */
+  raw(kind: string, namespace: string, name: string): Record<string, unknown> | undefined;
 }
 
 export interface Check {

@@ -29,6 +29,7 @@ import { workloadCreate } from './workload-create';
 import { automountUnneeded } from './automount-unneeded';
 import type { Check } from './check';
 import { defaultServiceAccountUsed } from './default-service-account-used';
+import { drift } from './drift';
 import { invalidAggregationRule } from './invalid-aggregation-rule';
 import { invalidName } from './invalid-name';
 import { invalidRoleRef } from './invalid-role-ref';
@@ -46,6 +47,8 @@ import { wrongApiGroup } from './wrong-api-group';
 export const VALIDATION_CHECKS: readonly Check[] = [invalidRoleRef, invalidSubject, invalidRule, invalidAggregationRule, invalidName];
 /** References to roles and service accounts that do not exist. */
 export const REFERENCE_CHECKS: readonly Check[] = [missingRole, missingServiceAccount];
+/** The workspace compared with the connected cluster. */
+export const CLUSTER_CHECKS: readonly Check[] = [drift];
 /** Names checked against the API catalogue (built-in resources and the workspace's CRDs). */
 export const CATALOGUE_CHECKS: readonly Check[] = [unknownVerb, unknownResource, wrongApiGroup, unknownApiGroup, unknownSubresource];
 
@@ -93,6 +96,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ...PRIVILEGE_CHECKS,
   ...SUBJECT_CHECKS,
   ...WORKLOAD_CHECKS,
+  ...CLUSTER_CHECKS,
 ];
 
 export type { Check, CheckContext, ClusterRefs, Finding, Related, Severity } from './check';

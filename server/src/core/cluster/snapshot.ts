@@ -8,7 +8,7 @@ import { policyFromManifests, type PolicyFromManifests } from '../manifest/rbac'
 import { workloadOf, type Workload } from '../manifest/workloads';
 import type { Workspace } from '../policy/workspace';
 import { RbacEvaluator } from '../rbac/evaluator';
-import type { Policy } from '../rbac/types';
+import type { Policy, RbacObject } from '../rbac/types';
 import { wait } from './scheduler';
 import { ClusterError, isClusterError, type ClusterSource, type ResourceRef, type WatchEvent } from './source';
 
@@ -212,6 +212,8 @@ export interface SnapshotPolicy {
   files: [ParsedFile, ParsedFile];
   /** The RBAC objects, each with its manifest (a tree built from the object). */
   objects: PolicyFromManifests['objects'];
+  /** The snapshot it was read from (its objects as listed). */
+  snapshot: Snapshot;
 }
 
 /**
@@ -234,6 +236,7 @@ export function snapshotPolicy(snapshot: Snapshot): SnapshotPolicy {
     missing,
     files: [file, workloadFile],
     objects,
+    snapshot,
   };
 }
 
@@ -284,6 +287,8 @@ export function missingRbac(missing: readonly Unreadable[]): string | undefined 
 export function clusterRefs(sp: SnapshotPolicy, context: string): ClusterRefs {
   const accounts = new Set(sp.policy.serviceAccounts.map((a) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`));
   const read = (resource: string) => !sp.missing.some((u) => u.ref.resource === resource);
+  let byKey: Map<string, RbacObject> | undefined;
+  const keyOf = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
   return {
     context,
     role: (namespace, name) => sp.evaluator.role(namespace, name),
@@ -292,5 +297,18 @@ export function clusterRefs(sp: SnapshotPolicy, context: string): ClusterRefs {
     rolesIn: (namespace) => sp.policy.roles.filter((r) => r.metadata.namespace === namespace),
     clusterRoles: () => sp.policy.clusterRoles,
     complete: { roles: read('roles'), clusterRoles: read('clusterroles'), serviceAccounts: read('serviceaccounts') },
+    policy: sp.policy,
+    object(kind, namespace, name) {
+      if (!byKey) {
+        byKey = new Map();
+        for (const list of Object.values(sp.policy) as RbacObject[][])
+          for (const o of list) byKey.set(keyOf(o.kind, o.metadata.namespace ?? '', o.metadata.name), o);
+      }
+      return byKey.get(keyOf(kind, namespace, name));
+    },
+    raw(kind, namespace, name) {
+      const ref = SNAPSHOT_KINDS.find((k) => k.kind === kind);
+      return ref && sp.snapshot.kinds.get(refKey(ref))?.items.get(`${ref.namespaced ? namespace : ''}/${name}`);
+    },
   };
 }

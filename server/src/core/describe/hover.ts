@@ -1,5 +1,7 @@
 // Hover at an offset of a manifest: a rule in plain words, a verb's or resource's meaning, a
 // roleRef's role and a subject's (or a pod template's service account's) effective permissions.
+import type { ClusterRefs } from '../checks/check';
+import { liveBasis, liveWorkspace } from '../cluster/live';
 import { cursorAt, listAt, textAt } from '../cursor/cursor';
 import { DEFAULT_MAX_BYTES, nodeAt, type ParsedFile, type Span, type YNode } from '../manifest/parse';
 import type { Workspace } from '../policy/workspace';
@@ -14,7 +16,8 @@ export interface HoverText {
   span: Span;
 }
 
-export function hoverAt(ws: Workspace, file: ParsedFile, offset: number): HoverText | undefined {
+/** `cluster`: when connected, roles and permissions are read over the live cluster with the workspace on top. */
+export function hoverAt(ws: Workspace, file: ParsedFile, offset: number, cluster?: ClusterRefs): HoverText | undefined {
   // Text over the size limit is not parsed (`too-large`): nothing to describe, and reading the
   // cursor in it would take seconds (see completions).
   if (file.text.length > DEFAULT_MAX_BYTES) return undefined;
@@ -36,19 +39,36 @@ export function hoverAt(ws: Workspace, file: ParsedFile, offset: number): HoverT
     if (value !== undefined && p[2] === 'resources') return hover(resourceHover(value, groups, ws.catalogue));
     return hover(describeRule(rule, scopeWords(kind, kind === 'Role' ? namespace : undefined), kind));
   }
+  const live = () => liveWorkspace(ws, cluster);
+  /** Says what live answers were read over. */
+  const basis = (markdown: string) => (cluster ? `${markdown}\n\n_Evaluated ${liveBasis(cluster)}._` : markdown);
   if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
     const bindingNs = kind === 'RoleBinding' ? namespace : undefined;
     if (p[0] === 'roleRef')
-      return hover(roleRefHover(ws, kind, bindingNs, textAt(obj, ['roleRef', 'kind']), textAt(obj, ['roleRef', 'name'])));
+      return hover(
+        basis(
+          roleRefHover(
+            live(),
+            kind,
+            bindingNs,
+            textAt(obj, ['roleRef', 'kind']),
+            textAt(obj, ['roleRef', 'name']),
+            cluster && {
+              context: cluster.context,
+              complete: textAt(obj, ['roleRef', 'kind']) === 'Role' ? cluster.complete.roles : cluster.complete.clusterRoles,
+            },
+          ),
+        ),
+      );
     if (p[0] === 'subjects' && typeof p[1] === 'number') {
       const s = ['subjects', p[1]];
       const subject = { kind: textAt(obj, [...s, 'kind']), name: textAt(obj, [...s, 'name']), namespace: textAt(obj, [...s, 'namespace']) };
-      return hover(subjectHover(ws, bindingNs, subject));
+      return hover(basis(subjectHover(live(), bindingNs, subject)));
     }
   }
   const last = p[p.length - 1];
   if (c.at === 'value' && (last === 'serviceAccountName' || last === 'serviceAccount') && p.includes('spec')) {
-    return hover(subjectHover(ws, namespace, { kind: 'ServiceAccount', name: c.token, namespace }));
+    return hover(basis(subjectHover(live(), namespace, { kind: 'ServiceAccount', name: c.token, namespace })));
   }
   return undefined;
 }

@@ -5,9 +5,10 @@ import type { PolicyRule } from '../rbac/types';
 import type { Workspace } from '../policy/workspace';
 import { inlineCode, markdownTable } from './table';
 
-/** `file.yaml:12`, or "default policy". */
+/** `file.yaml:12`, "default policy" or "live cluster". */
 export function whereDefined(ws: Workspace, source: Parameters<Workspace['locate']>[0]): string {
   if (source?.origin === 'default-policy') return 'default policy';
+  if (source?.origin === 'cluster') return 'live cluster';
   const at = ws.locate(source);
   return at ? `${at.file.split(/[\\/]/).pop()}:${at.line}` : 'workspace';
 }
@@ -21,7 +22,18 @@ export function ruleRow(r: PolicyRule): string[] {
   return [resources.join(', '), l(r.nonResourceURLs), l(r.resourceNames), l(r.verbs)];
 }
 
-export function roleRefHover(ws: Workspace, bindingKind: string, namespace: string | undefined, refKind: string, name: string): string {
+/**
+ * `cluster`: when `ws` reads the live cluster too (liveWorkspace), its context, named where the role
+ * was looked for, and whether that kind of role was read in full (if not, absence is no finding).
+ */
+export function roleRefHover(
+  ws: Workspace,
+  bindingKind: string,
+  namespace: string | undefined,
+  refKind: string,
+  name: string,
+  cluster?: { context: string; complete: boolean },
+): string {
   const title = `**${refKind || 'role'} ${inlineCode(name)}**`;
   if (bindingKind === 'ClusterRoleBinding' && refKind === 'Role') {
     return `${title}: a ClusterRoleBinding can only reference a ClusterRole; the API server rejects this binding.`;
@@ -34,7 +46,14 @@ export function roleRefHover(ws: Workspace, bindingKind: string, namespace: stri
         : undefined;
   if (!role) {
     const where = refKind === 'Role' ? ` in namespace ${inlineCode(namespace ?? 'default')}` : '';
-    return `${title}: not found${where}, neither in the workspace nor in the default policy. The binding grants nothing until it exists (RBAC reports "not found" each time it is used).`;
+    if (cluster && !cluster.complete) {
+      const kinds = refKind === 'Role' ? 'Roles' : 'ClusterRoles';
+      return `${title}: not in the workspace nor in the default policy${where}; kubeid could not list the ${kinds} of the cluster (context ${inlineCode(cluster.context)}), so it may exist there.`;
+    }
+    const places = cluster
+      ? `neither in the workspace, nor in the cluster (context ${inlineCode(cluster.context)}), nor in the default policy`
+      : 'neither in the workspace nor in the default policy';
+    return `${title}: not found${where}, ${places}. The binding grants nothing until it exists (RBAC reports "not found" each time it is used).`;
   }
   const aggregated = role.kind === 'ClusterRole' && role.aggregationRule ? ws.evaluator.ruleOrigins.get(name) : undefined;
   const scope =

@@ -1,6 +1,6 @@
 // A set of manifests made ready for questions: parsed files, the policy they define (on top of the
 // default cluster policy unless left out), the evaluator, and the catalogue with their CRDs.
-import { Catalogue, resourcesFromCrd } from '../catalogue/catalogue';
+import { Catalogue, resourcesFromCrd, type ApiResource } from '../catalogue/catalogue';
 import { loadManifestPaths, type LoadOptions } from '../manifest/load';
 import { movedFrom } from '../manifest/incremental';
 import { makeProblem, positionAt, type Manifest, type ManifestProblem, type ParsedFile } from '../manifest/parse';
@@ -16,6 +16,8 @@ export interface WorkspaceOptions {
   defaults?: boolean;
   /** Namespace of namespaced objects that name none (default "default", as kubectl apply). */
   defaultNamespace?: string;
+  /** The connected cluster's discovery (its CRDs and aggregated APIs), added to the built-in catalogue. */
+  discovered?: readonly ApiResource[];
 }
 
 export interface Location {
@@ -118,14 +120,16 @@ function append(to: PolicyFromManifests, from: PolicyFromManifests): void {
   for (const k of Object.keys(to.policy) as Array<keyof Policy>) (to.policy[k] as RbacObject[]).push(...from.policy[k]);
 }
 
-/** The last catalogue with the workspace's CRDs, by their content: CRDs rarely change between two edits. */
-let lastCatalogue: { key: string; catalogue: Catalogue } | undefined;
+/** The last catalogue with the workspace's CRDs, by their content, and the cluster's discovery: they rarely change between two edits. */
+let lastCatalogue: { key: string; discovered?: readonly ApiResource[]; catalogue: Catalogue } | undefined;
 
-function catalogueWith(crds: Manifest[]): Catalogue {
-  if (!crds.length) return Catalogue.builtin();
+/** The built-in resources, then the cluster's (a cluster may serve resources of other versions), then the workspace's CRDs. */
+function catalogueWith(crds: Manifest[], discovered: readonly ApiResource[] | undefined): Catalogue {
+  if (!crds.length && !discovered?.length) return Catalogue.builtin();
   const key = JSON.stringify(crds.map((m) => m.value));
-  if (lastCatalogue?.key !== key) {
-    lastCatalogue = { key, catalogue: Catalogue.builtin().withResources(crds.flatMap((m) => resourcesFromCrd(m.value))) };
+  if (lastCatalogue?.key !== key || lastCatalogue.discovered !== discovered) {
+    const extra = [...(discovered ?? []), ...crds.flatMap((m) => resourcesFromCrd(m.value))];
+    lastCatalogue = { key, discovered, catalogue: Catalogue.builtin().withResources(extra) };
   }
   return lastCatalogue.catalogue;
 }
@@ -147,7 +151,7 @@ export function buildWorkspace(files: ParsedFile[], opts: WorkspaceOptions = {})
     objects: own.objects,
     policy,
     evaluator: new RbacEvaluator(policy),
-    catalogue: catalogueWith(crds),
+    catalogue: catalogueWith(crds, opts.discovered),
     workloads: parts.flatMap((p) => p.workloads),
     locate(source) {
       if (!source?.file || source.start === undefined) return undefined;
