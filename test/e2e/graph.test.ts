@@ -68,7 +68,8 @@ void describe('the access graph in code-server', { skip, timeout: 5 * slow }, ()
     await graph.locator('#search-results li[data-id="ServiceAccount:shop/checkout"]').click();
     await graph.locator('#details button', { hasText: 'Check access as this subject' }).click();
     await e.page.locator('.notification-toast', { hasText: 'the cluster was not asked' }).waitFor({ timeout: slow });
-    const header = '# Effective permissions of ServiceAccount shop/checkout in namespace shop, offline (the workspace manifests)';
+    const header =
+      '# Effective permissions of ServiceAccount shop/checkout in namespace shop, offline (the workspace manifests on the default cluster policy)';
     const deadline = Date.now() + slow;
     while (!(await e.text().catch(() => '')).includes(header)) {
       if (Date.now() > deadline) assert.fail(`the effective permissions did not open: ${await e.text().catch(() => '')}`);
@@ -134,6 +135,8 @@ void describe('the access graph of a connected cluster in code-server', { skip, 
     await role.dblclick();
     // The read-only YAML of the live object opens in a tab.
     await e.page.locator('.tab', { hasText: 'live-deployer' }).waitFor({ timeout: slow });
+    assert.match(await e.text(), /kind: Role\n[\s\S]*name: live-deployer/);
+    await e.page.locator('.tab', { hasText: 'kubeid: Access Graph' }).click();
 
     await graph.locator('g.node[data-id="User:jane"]').click();
     await graph.locator('#details button', { hasText: 'Check access as this subject' }).click();
