@@ -38,7 +38,10 @@ export class WorkspaceModel {
   analysis(): Analysis {
     if (this.cached?.version !== this.version) {
       const byPath = new Map(this.byPath);
-      const ctx: CheckContext = { ...contextFor([...byPath.values()]), ...(this.cluster ? { cluster: this.cluster } : {}) };
+      const ctx: CheckContext = {
+        ...contextFor([...byPath.values()], {}, this.cached?.ctx),
+        ...(this.cluster ? { cluster: this.cluster } : {}),
+      };
       let checked: Checked | undefined;
       this.cached = {
         version: this.version,
