@@ -4,6 +4,15 @@ import { DiagnosticSeverity, type Diagnostic, type Location, type Position, type
 import type { Finding, Severity } from './core/checks';
 import { positionAt, type ParsedFile, type Span } from './core/manifest/parse';
 
+const uris = new Map<string, string>();
+
+/** The file: URI of a path (kept: diagnostics name the same few files again on every edit). */
+export function fileUri(path: string): string {
+  let uri = uris.get(path);
+  if (uri === undefined) uris.set(path, (uri = pathToFileURL(path).href));
+  return uri;
+}
+
 export function spanToRange(file: ParsedFile, span: Span): Range {
   return { start: positionAt(file.lineStarts, span.start), end: positionAt(file.lineStarts, span.end) };
 }
@@ -21,7 +30,7 @@ export function rangeToSpan(file: ParsedFile, r: Range): Span {
 }
 
 export function toLocation(file: ParsedFile, span: Span): Location {
-  return { uri: pathToFileURL(file.file).href, range: spanToRange(file, span) };
+  return { uri: fileUri(file.file), range: spanToRange(file, span) };
 }
 
 export function toTextEdit(file: ParsedFile, span: Span, newText: string): TextEdit {
@@ -52,7 +61,7 @@ export function toDiagnostic(f: Finding, fileOf: (path: string) => ParsedFile | 
   };
   const related = (f.related ?? []).flatMap((r) => {
     const rf = fileOf(r.file);
-    return rf ? [{ location: { uri: pathToFileURL(r.file).href, range: spanToRange(rf, r.span) }, message: r.message }] : [];
+    return rf ? [{ location: { uri: fileUri(r.file), range: spanToRange(rf, r.span) }, message: r.message }] : [];
   });
   if (related.length) d.relatedInformation = related;
   if (f.fix) {

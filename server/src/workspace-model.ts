@@ -42,7 +42,7 @@ export class WorkspaceModel {
     if (this.cached?.version !== this.version) {
       const byPath = new Map(this.byPath);
       const ctx: CheckContext = {
-        ...contextFor([...byPath.values()], this.discovered ? { discovered: this.discovered } : {}),
+        ...contextFor([...byPath.values()], this.discovered ? { discovered: this.discovered } : {}, this.cached?.ctx),
         ...(this.cluster ? { cluster: this.cluster } : {}),
       };
       let checked: Checked | undefined;

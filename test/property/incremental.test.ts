@@ -8,6 +8,9 @@ import fc from 'fast-check';
 import { ALL_CHECKS, contextFor, runChecks } from '../../server/src/core/checks';
 import { settle } from '../../server/src/core/checks/run';
 import { parseManifestText } from '../../server/src/core/manifest/parse';
+import type { RbacEvaluator } from '../../server/src/core/rbac/evaluator';
+import { serviceAccountUser } from '../../server/src/core/rbac/identity';
+import type { RequestAttributes, UserInfo } from '../../server/src/core/rbac/types';
 import { WorkspaceModel } from '../../server/src/workspace-model';
 
 const RBAC = 'apiVersion: rbac.authorization.k8s.io/v1';
@@ -144,6 +147,42 @@ function apply(text: string, e: Edit): string {
   return lines.join('\n');
 }
 
+/** Users and requests the evaluators are asked about: the fixtures' accounts and groups, and what their roles grant. */
+const USERS: UserInfo[] = [
+  ...['a/app', 'a/ci', 'a/worker', 'b/ops', 'b/lister', 'a/ops', 'b/app'].map((a) => serviceAccountUser(a.split('/')[0], a.split('/')[1])),
+  { name: 'alice', groups: ['devs', 'system:authenticated'] },
+];
+const REQUESTS: RequestAttributes[] = ['a', 'b', ''].flatMap((namespace) =>
+  ['get', 'create', 'escalate'].flatMap((verb) =>
+    ['secrets', 'configmaps', 'pods', 'deployments'].map((resource): RequestAttributes => ({
+      resourceRequest: true,
+      verb,
+      namespace,
+      apiGroup: resource === 'deployments' ? 'apps' : '',
+      resource,
+      subresource: '',
+      name: '',
+    })),
+  ),
+);
+
+/** The evaluator the model kept up to date answers as one built from scratch. */
+function assertSameEvaluator(kept: RbacEvaluator, fresh: RbacEvaluator): void {
+  assert.deepEqual(kept.policy, fresh.policy, 'policy');
+  assert.deepEqual(kept.ruleOrigins, fresh.ruleOrigins, 'rule origins');
+  assert.deepEqual(kept.aggregationErrors, fresh.aggregationErrors, 'aggregation errors');
+  assert.deepEqual(kept.bindingNamespaces(), fresh.bindingNamespaces(), 'binding namespaces');
+  for (const r of fresh.policy.roles)
+    assert.deepEqual(kept.role(r.metadata.namespace!, r.metadata.name), fresh.role(r.metadata.namespace!, r.metadata.name));
+  for (const c of fresh.policy.clusterRoles) assert.deepEqual(kept.clusterRole(c.metadata.name), fresh.clusterRole(c.metadata.name));
+  for (const user of USERS) {
+    for (const ns of ['a', 'b', ''])
+      assert.deepEqual(kept.rulesFor(user, ns), fresh.rulesFor(user, ns), `rules of ${user.name} in "${ns}"`);
+    for (const r of REQUESTS) assert.deepEqual(kept.authorize(user, r), fresh.authorize(user, r));
+  }
+  for (const r of REQUESTS) assert.deepEqual(kept.whoCan(r), fresh.whoCan(r));
+}
+
 test('incremental re-parse and re-check equal a from-scratch analysis after every edit', () => {
   let partial = 0;
   let rounds = 0;
@@ -164,7 +203,9 @@ test('incremental re-parse and re-check equal a from-scratch analysis after ever
         const checked = a.checked();
         const scratch = paths.map((p) => parseManifestText(texts[p], p));
         for (const f of scratch) assert.deepEqual(a.file(f.file), f, `parse of ${f.file}`);
-        const expected = runChecks(contextFor(scratch), ALL_CHECKS);
+        const fresh = contextFor(scratch);
+        assertSameEvaluator(a.ctx.workspace.evaluator, fresh.workspace.evaluator);
+        const expected = runChecks(fresh, ALL_CHECKS);
         assert.deepEqual(settle(a.ctx, checked.byCheck), expected);
         rounds++;
         if (checked.partial) partial++;

@@ -2,11 +2,10 @@
 // the whole model (a grant in one file depends on roles and bindings in others), and each file
 // gets its findings; only files whose diagnostics changed are sent (cleared when none are left).
 // The file being edited goes first; the others follow on a later turn of the event loop.
-import { pathToFileURL } from 'node:url';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import type { CheckSettings, Finding } from '../core/checks';
 import { problemFindings, settle } from '../core/checks/run';
-import { toDiagnostic } from '../lsp-convert';
+import { fileUri, toDiagnostic } from '../lsp-convert';
 import type { Analysis } from '../workspace-model';
 
 export class DiagnosticsPublisher {
@@ -53,6 +52,6 @@ export class DiagnosticsPublisher {
   }
 
   private send(file: string, diagnostics: Diagnostic[]): void {
-    void this.connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics });
+    void this.connection.sendDiagnostics({ uri: fileUri(file), diagnostics });
   }
 }

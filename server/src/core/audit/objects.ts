@@ -39,14 +39,6 @@ interface Described {
   source?: SourceRef;
 }
 
-const manifests = new WeakMap<Workspace, Map<SourceRef, Manifest>>();
-
-function manifestOf(ws: Workspace, source: SourceRef | undefined): Manifest | undefined {
-  let m = manifests.get(ws);
-  if (!m) manifests.set(ws, (m = new Map(ws.objects.flatMap((o) => (o.object.source ? [[o.object.source, o.manifest]] : [])))));
-  return source && m.get(source);
-}
-
 const refs = new WeakMap<object, ObjectRef>();
 
 export function refOf(ws: Workspace, o: Described): ObjectRef {
@@ -71,7 +63,7 @@ function ruleLine(ws: Workspace, role: Described & { rules: PolicyRule[] }, inde
   const origin = from ? ws.policy.clusterRoles.find((c) => c.metadata.name === from) : role;
   if (!origin) return undefined;
   const at = from ? origin.rules.findIndex((r) => rulesEqual(r, role.rules[index])) : index;
-  const m = manifestOf(ws, origin.source);
+  const m = ws.manifestOf(origin.source);
   const node = m && at >= 0 ? nodeAt(m.node, ['rules', at]) : undefined;
   return node && origin.source ? ws.locate({ ...origin.source, start: node.span.start })?.line : undefined;
 }

@@ -5,7 +5,7 @@ import type { TokenMount } from '../manifest/workloads';
 import { holdsAll } from '../rbac/covers';
 import type { Binding, RbacEvaluator } from '../rbac/evaluator';
 import { serviceAccountUser, serviceAccountUsername } from '../rbac/identity';
-import type { ClusterRole, PolicyRule, Role, ServiceAccount, Subject } from '../rbac/types';
+import type { ClusterRole, PolicyRule, Role, ServiceAccount } from '../rbac/types';
 import { defaultPolicy } from '../policy/defaults';
 import type { Workspace } from '../policy/workspace';
 import type { CheckContext, Related } from './check';
@@ -31,7 +31,6 @@ export class Accounts {
   private readonly byKey = new Map<string, AccountEntry>();
   private readonly byName = new Map<string, AccountEntry[]>();
   private readonly byNamespace = new Map<string, string[]>();
-  private readonly bindingsByUser = new Map<string, Array<{ binding: Binding; scope: string }>>();
   private readonly baselines = new Map<string, { rules: PolicyRule[]; covered: Map<Role | ClusterRole, boolean> }>();
   private readonly grantCache = new Map<string, OwnGrants>();
 
@@ -39,23 +38,16 @@ export class Accounts {
 
   constructor(ctx: CheckContext) {
     this.evaluator = ctx.workspace.evaluator;
-    const manifests = new Map<object, Manifest>();
-    for (const o of ctx.workspace.objects) if (o.object.kind === 'ServiceAccount') manifests.set(o.object, o.manifest);
     // Later objects of the same name replace earlier ones, as in the merged policy.
     for (const object of ctx.workspace.policy.serviceAccounts) {
       const entry: AccountEntry = { object };
-      const m = manifests.get(object);
+      const m = ctx.workspace.manifestOf(object.source);
       if (m) entry.manifest = m;
       this.byKey.set(key(object.metadata.namespace ?? '', object.metadata.name), entry);
     }
     for (const entry of this.byKey.values()) {
       push(this.byName, entry.object.metadata.name, entry);
       push(this.byNamespace, entry.object.metadata.namespace ?? '', entry.object.metadata.name);
-    }
-    const p = this.evaluator.policy;
-    for (const b of [...p.clusterRoleBindings, ...p.roleBindings]) {
-      const scope = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '';
-      for (const user of usernames(b, scope)) push(this.bindingsByUser, user, { binding: b, scope });
     }
   }
 
@@ -93,7 +85,7 @@ export class Accounts {
     let out = this.grantCache.get(user);
     if (out) return out;
     out = { granting: [], unresolved: [] };
-    for (const { binding, scope } of this.bindingsByUser.get(user) ?? []) {
+    for (const { binding, scope } of this.evaluator.bindingsNaming(user)) {
       const resolved = this.evaluator.resolveRoleRef(binding, scope);
       if ('error' in resolved) out.unresolved.push(binding);
       else if (!this.coveredByBaseline(namespace, scope, resolved.role)) out.granting.push(binding);
@@ -122,25 +114,6 @@ function push<T>(map: Map<string, T[]>, k: string, v: T): void {
   const list = map.get(k);
   if (list) list.push(v);
   else map.set(k, [v]);
-}
-
-const usernamesOf = new WeakMap<readonly Subject[], Map<string, string[]>>();
-
-/** The usernames a binding's subjects match, kept per subjects list and scope (the copies of a moved object share the list). */
-function usernames(b: Binding, scope: string): string[] {
-  let byScope = usernamesOf.get(b.subjects);
-  if (!byScope) usernamesOf.set(b.subjects, (byScope = new Map<string, string[]>()));
-  let out = byScope.get(scope);
-  if (!out) byScope.set(scope, (out = b.subjects.flatMap((s) => username(s, scope) ?? [])));
-  return out;
-}
-
-/** The username a subject matches (appliesToUser); undefined for groups and subjects that match no one. */
-function username(s: Subject, scope: string): string | undefined {
-  if (s.kind === 'User') return s.name;
-  if (s.kind !== 'ServiceAccount') return undefined;
-  const ns = s.namespace || scope;
-  return ns ? serviceAccountUsername(ns, s.name) : undefined;
 }
 
 let builtIn: Set<string> | undefined;
@@ -179,8 +152,8 @@ export function accountRelated(entry: AccountEntry, message: string): Related[] 
 
 /** Related information pointing at a binding's metadata.name, when it comes from a workspace file. */
 export function bindingRelated(ctx: CheckContext, binding: Binding, message: string): Related[] {
-  const o = ctx.workspace.objects.find((x) => x.object === binding);
-  return o ? [{ file: o.manifest.file, span: spanAt(o.manifest.node, ['metadata', 'name']), message }] : [];
+  const m = ctx.workspace.manifestOf(binding.source);
+  return m ? [{ file: m.file, span: spanAt(m.node, ['metadata', 'name']), message }] : [];
 }
 
 /** `"name" in namespace "ns"` */

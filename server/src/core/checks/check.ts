@@ -73,8 +73,9 @@ export interface Check {
   run(ctx: CheckContext): Finding[];
 }
 
-export function contextFor(files: ParsedFile[], opts: WorkspaceOptions = {}): CheckContext {
-  return workspaceContext(buildWorkspace(files, opts));
+/** `previous`: the context of an earlier version of the same files, reused where it can be (buildWorkspace). */
+export function contextFor(files: ParsedFile[], opts: WorkspaceOptions = {}, previous?: CheckContext): CheckContext {
+  return workspaceContext(buildWorkspace(files, opts, previous?.workspace));
 }
 
 /** The context that reports on every object and workload of a workspace. */

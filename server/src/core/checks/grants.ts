@@ -9,7 +9,7 @@ import type { Binding } from '../rbac/evaluator';
 import { ALL_SERVICE_ACCOUNTS, ANONYMOUS, AUTHENTICATED, UNAUTHENTICATED, splitServiceAccountUsername } from '../rbac/identity';
 import { compileSelector, type LabelMatcher } from '../rbac/labels';
 import { ruleAllows, trimStars } from '../rbac/matchers';
-import type { ClusterRole, PolicyRule, ResourceAttributes, Role, SourceRef, Subject } from '../rbac/types';
+import type { ClusterRole, PolicyRule, ResourceAttributes, Role, Subject } from '../rbac/types';
 import type { Workspace } from '../policy/workspace';
 import { ApiIndex } from './api';
 import type { Check, CheckContext, Finding, Related, Severity } from './check';
@@ -57,10 +57,9 @@ export interface RoleSite {
 
 /** What the checks look up about the whole workspace, built once per workspace. */
 interface Index {
-  bindingsTo: Map<string, Binding[]>;
+  workspace: Workspace;
   /** Aggregated ClusterRoles that (transitively) take the rules of a ClusterRole. */
   aggregators: Map<string, string[]>;
-  manifestOf: Map<SourceRef, Manifest>;
   selection: Selection;
   /** Per role: who holds its cluster-scoped grants, and its others. */
   reach: Map<AnyRole, [Reach, Reach]>;
@@ -88,35 +87,20 @@ function reportedOf(ctx: CheckContext): Reported {
   return r;
 }
 
-const roleKey = (kind: string, namespace: string, name: string): string =>
-  kind === 'Role' ? `Role/${namespace}/${name}` : `ClusterRole/${name}`;
-
 function buildIndex(workspace: Workspace): Index {
-  const ev = workspace.evaluator;
-  const manifestOf = new Map<SourceRef, Manifest>();
-  for (const { object, manifest } of workspace.objects) if (object.source) manifestOf.set(object.source, manifest);
-
-  const bindingsTo = new Map<string, Binding[]>();
-  const add = (key: string, b: Binding): void => void (bindingsTo.get(key) ?? bindingsTo.set(key, []).get(key)!).push(b);
-  for (const b of ev.policy.clusterRoleBindings) if (b.roleRef.kind === 'ClusterRole') add(roleKey('ClusterRole', '', b.roleRef.name), b);
-  for (const b of ev.policy.roleBindings) {
-    if (b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole')
-      add(roleKey(b.roleRef.kind, b.metadata.namespace ?? '', b.roleRef.name), b);
-  }
-
   const selection = aggregationSelection(workspace.policy.clusterRoles);
   const aggregators = new Map<string, string[]>();
   for (const a of selection.aggregated.keys()) {
     for (const s of selection.selectedBy(a)) (aggregators.get(s) ?? aggregators.set(s, []).get(s)!).push(a);
   }
 
-  return { bindingsTo, aggregators, manifestOf, selection, reach: new Map() };
+  return { workspace, aggregators, selection, reach: new Map() };
 }
 
 function buildReported(ctx: CheckContext, ix: Index): Reported {
   const { workspace } = ctx;
   const ev = workspace.evaluator;
-  const { selection, manifestOf } = ix;
+  const { selection } = ix;
   const sites: RoleSite[] = [];
   const api = ApiIndex.of(workspace.catalogue);
   for (const { object, manifest } of ctx.objects) {
@@ -131,7 +115,7 @@ function buildReported(ctx: CheckContext, ix: Index): Reported {
         const from = origins[i];
         if (from === undefined || from === object.metadata.name || inert(rule, 'ClusterRole', api)) return [];
         const selector = selectorPath(manifest, object, from, selection);
-        return [{ rule, from: { role: from, selector, related: ruleRelated(ctx, manifestOf, from, rule) } }];
+        return [{ rule, from: { role: from, selector, related: ruleRelated(ctx, from, rule) } }];
       });
       sites.push({ role: object, manifest, aggregated: true, rules, holdsAll: coversAll(rules.map((r) => r.rule)) });
       continue;
@@ -230,9 +214,8 @@ function selectorPath(m: Manifest, role: ClusterRole, from: string, selection: S
 }
 
 /** The written rule of a workspace ClusterRole equal to `rule`, for related information. */
-function ruleRelated(ctx: CheckContext, manifestOf: Map<SourceRef, Manifest>, name: string, rule: PolicyRule): Related | undefined {
-  const source = ctx.workspace.policy.clusterRoles.find((c) => c.metadata.name === name)?.source;
-  const m = source && manifestOf.get(source);
+function ruleRelated(ctx: CheckContext, name: string, rule: PolicyRule): Related | undefined {
+  const m = ctx.workspace.manifestOf(ctx.workspace.policy.clusterRoles.find((c) => c.metadata.name === name)?.source);
   if (!m) return undefined;
   const view = ruleViews(m).find((v) => rulesEqual(toPolicyRule(v), rule));
   const path: Path = view ? ['rules', view.index] : ['metadata', 'name'];
@@ -454,16 +437,17 @@ export function reachOf(ctx: CheckContext, role: AnyRole, scopes: readonly Scope
 
 function computeReach(ix: Index, role: AnyRole, inNamespace: boolean): Reach {
   const name = role.metadata.name;
-  const refs: Array<[string, string | undefined]> =
+  const ev = ix.workspace.evaluator;
+  const refs: Array<[Binding[], string | undefined]> =
     role.kind === 'Role'
-      ? [[roleKey('Role', role.metadata.namespace ?? '', name), undefined]]
+      ? [[ev.bindingsTo('Role', role.metadata.namespace ?? '', name), undefined]]
       : [
-          [roleKey('ClusterRole', '', name), undefined],
-          ...(ix.aggregators.get(name) ?? []).map((a): [string, string] => [roleKey('ClusterRole', '', a), a]),
+          [ev.bindingsTo('ClusterRole', '', name), undefined],
+          ...(ix.aggregators.get(name) ?? []).map((a): [Binding[], string] => [ev.bindingsTo('ClusterRole', '', a), a]),
         ];
   const reach: Reach = { level: 0, broad: false, grantees: [], inert: [] };
-  for (const [key, via] of refs) {
-    for (const binding of ix.bindingsTo.get(key) ?? []) {
+  for (const [bindings, via] of refs) {
+    for (const binding of bindings) {
       const subjects = liveSubjects(binding);
       if (subjects.length === 0) continue;
       if (binding.kind === 'RoleBinding' && !inNamespace) {
@@ -524,16 +508,15 @@ export function reachText(reach: Reach, role: AnyRole): string {
 
 /** The workspace bindings that grant, for related information. */
 export function reachRelated(ctx: CheckContext, reach: Reach): Related[] {
-  const ix = indexOf(ctx);
   return reach.grantees.slice(0, 10).flatMap(({ binding }) => {
-    const m = binding.source && ix.manifestOf.get(binding.source);
+    const m = ctx.workspace.manifestOf(binding.source);
     return m ? [{ file: m.file, span: spanAt(m.node, ['roleRef', 'name']), message: `${describeBinding(binding)} grants it` }] : [];
   });
 }
 
 /** A workspace role's name, for related information. */
 export function roleRelated(ctx: CheckContext, role: AnyRole, message: string): Related[] {
-  const m = role.source && indexOf(ctx).manifestOf.get(role.source);
+  const m = ctx.workspace.manifestOf(role.source);
   return m ? [{ file: m.file, span: spanAt(m.node, ['metadata', 'name']), message }] : [];
 }
 

@@ -13,6 +13,7 @@ import { serviceAccountOf, type Workload } from '../manifest/workloads';
 import type { Binding } from '../rbac/evaluator';
 import { ALL_SERVICE_ACCOUNTS, AUTHENTICATED, splitServiceAccountUsername } from '../rbac/identity';
 import type { RbacObject } from '../rbac/types';
+import type { Workspace } from '../policy/workspace';
 import type { Check, CheckContext, Finding } from './check';
 
 /** One run of the checks: its context and every check's findings (before settings and suppressions). */
@@ -103,6 +104,8 @@ interface Facts {
   ref?: string;
   /** A binding's: the accounts its subjects name (ns/name), by ServiceAccount subject or username; a ServiceAccount's: itself. */
   accounts?: string[];
+  /** What dirtySince finds the object by (Lookup). */
+  lookup?: string[];
 }
 
 const facts = new WeakMap<object, Facts>();
@@ -128,6 +131,18 @@ function factsOf(o: RbacObject): Facts {
 /** A moved copy of the same object: only `source` differs. */
 const same = (a: RbacObject, b: RbacObject): boolean =>
   a.kind === b.kind && (!isBinding(a) || !isBinding(b) || (a.subjects === b.subjects && a.roleRef === b.roleRef));
+
+/** The keys Lookup files an object under: its key, and a binding's role and accounts, a RoleBinding's namespace. */
+function lookupKeys(o: RbacObject): string[] {
+  const f = factsOf(o);
+  if (f.lookup) return f.lookup;
+  const keys = [`key:${f.key}`];
+  for (const a of f.accounts ?? []) keys.push(`account:${a}`, `account-ns:${a.slice(0, a.indexOf('/'))}`);
+  if (isBinding(o)) keys.push(`ref:${f.ref!}`);
+  if (o.kind === 'ClusterRoleBinding') keys.push(`crb-ref:${o.roleRef.name}`);
+  if (o.kind === 'RoleBinding') keys.push(`rb-ns:${o.metadata.namespace ?? ''}`);
+  return (f.lookup = keys);
+}
 
 const objectKey = (o: RbacObject): string => factsOf(o).key;
 const refKey = (b: Binding): string => factsOf(b).ref!;
@@ -161,6 +176,74 @@ function groupReach(b: Binding): { namespaces: string[]; scope?: string } {
 
 const isBinding = (o: RbacObject): o is Binding => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding';
 
+/**
+ * Positions of a workspace's objects and workloads by the keys dirtySince looks them up by, so that
+ * an edit is not followed by passes over every object. Built once, then carried to the next
+ * workspace when it holds objects with the same keys at the same positions (an edit that renames
+ * nothing and changes no reference: the edited objects and those it moved).
+ */
+interface Lookup {
+  objects: readonly Entry[];
+  workloads: readonly Workload[];
+  byKey: Map<string, number[]>;
+  workloadsByKey: Map<string, number[]>;
+}
+
+const lookups = new WeakMap<Workspace, Lookup>();
+
+const workloadKeys = (w: Workload): string[] => {
+  const a = accountOfWorkload(w);
+  return [`file:${w.manifest.file}`, `account:${a}`, `account-ns:${a.slice(0, a.indexOf('/'))}`];
+};
+const entryKeys = (e: Entry): string[] => [`file:${e.manifest.file}`, ...lookupKeys(e.object)];
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean =>
+  a === b || (a.length === b.length && a.every((k, i) => k === b[i]));
+const sameEntryKeys = (a: Entry, b: Entry): boolean =>
+  a.manifest.file === b.manifest.file && sameKeys(lookupKeys(a.object), lookupKeys(b.object));
+const sameWorkloadKeys = (a: Workload, b: Workload): boolean =>
+  a.manifest.file === b.manifest.file && accountOfWorkload(a) === accountOfWorkload(b);
+
+/** Whether `after` holds items filed under the same keys as `before`'s, position for position. */
+function sameAt<T>(before: readonly T[], after: readonly T[], same: (a: T, b: T) => boolean): boolean {
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < after.length; i++) if (before[i] !== after[i] && !same(before[i], after[i])) return false;
+  return true;
+}
+
+function positionsBy<T>(items: readonly T[], keys: (x: T) => string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  items.forEach((x, i) => {
+    for (const k of keys(x)) (out.get(k) ?? out.set(k, []).get(k)!).push(i);
+  });
+  return out;
+}
+
+function lookupOf(ws: Workspace, previous?: Workspace): Lookup {
+  let l = lookups.get(ws);
+  if (l) return l;
+  const before = previous && lookups.get(previous);
+  const { objects, workloads } = ws;
+  l = {
+    objects,
+    workloads,
+    byKey: before && sameAt(before.objects, objects, sameEntryKeys) ? before.byKey : positionsBy(objects, entryKeys),
+    workloadsByKey:
+      before && sameAt(before.workloads, workloads, sameWorkloadKeys) ? before.workloadsByKey : positionsBy(workloads, workloadKeys),
+  };
+  lookups.set(ws, l);
+  return l;
+}
+
+/**
+ * Positions of the items filed under any of `keys` that pass `keep`, in workspace order: with
+ * `keep` true of no item filed under none of `keys`, the positions of every item that passes.
+ */
+function lookUp<T>(items: readonly T[], byKey: Map<string, number[]>, keys: Iterable<string>, keep: (x: T) => boolean): number[] {
+  const at = new Set<number>();
+  for (const k of keys) for (const i of byKey.get(k) ?? []) at.add(i);
+  return [...at].sort((x, y) => x - y).filter((i) => keep(items[i]));
+}
+
 /** What to check again since `prev`, or undefined to check everything. */
 function dirtySince(prev: CheckContext, ctx: CheckContext): Dirty | undefined {
   const was = new Map(prev.workspace.files.map((f) => [f.file, f]));
@@ -180,10 +263,15 @@ function dirtySince(prev: CheckContext, ctx: CheckContext): Dirty | undefined {
     const e = edits.get(m.file);
     return e !== undefined && within(m.span.start, e[side]);
   };
-  const oldObjects = prev.workspace.objects.filter((o) => inEdit(o.manifest, 'old'));
-  const newObjects = ctx.workspace.objects.filter((o) => inEdit(o.manifest, 'new'));
-  const oldWorkloads = prev.workspace.workloads.filter((w) => inEdit(w.manifest, 'old'));
-  const newWorkloads = ctx.workspace.workloads.filter((w) => inEdit(w.manifest, 'new'));
+  const [before, is] = [lookupOf(prev.workspace), lookupOf(ctx.workspace, prev.workspace)];
+  const files = [...edits.keys()].map((f) => `file:${f}`);
+  const newAt = lookUp(is.objects, is.byKey, files, (o) => inEdit(o.manifest, 'new'));
+  const oldObjects = lookUp(before.objects, before.byKey, files, (o) => inEdit(o.manifest, 'old')).map((i) => before.objects[i]);
+  const newObjects = newAt.map((i) => is.objects[i]);
+  const oldWorkloads = lookUp(before.workloads, before.workloadsByKey, files, (w) => inEdit(w.manifest, 'old')).map(
+    (i) => before.workloads[i],
+  );
+  const newWorkloads = lookUp(is.workloads, is.workloadsByKey, files, (w) => inEdit(w.manifest, 'new')).map((i) => is.workloads[i]);
   const keys = (os: Entry[], ws: Workload[]): string => [...os.map((o) => objectKey(o.object)), ...ws.map(workloadKey)].sort().join('\n');
   if (keys(oldObjects, oldWorkloads) !== keys(newObjects, newWorkloads)) return undefined;
 
@@ -202,8 +290,15 @@ function dirtySince(prev: CheckContext, ctx: CheckContext): Dirty | undefined {
   const bindingKeys = new Set(changedBindings.map(objectKey));
   const bound = (b: Binding): boolean =>
     roles.has(refKey(b)) || bindingKeys.has(objectKey(b)) || (b.kind === 'ClusterRoleBinding' && roleNames.has(b.roleRef.name));
+  // Lookup keys of what `bound` is true of.
+  const boundKeys = [
+    ...[...roles].map((r) => `ref:${r}`),
+    ...[...bindingKeys].map((k) => `key:${k}`),
+    ...[...roleNames].map((n) => `crb-ref:${n}`),
+  ];
   const dependent = [...changedBindings];
-  for (const { object: o } of ctx.workspace.objects) if (isBinding(o) && bound(o)) dependent.push(o);
+  for (const i of lookUp(is.objects, is.byKey, boundKeys, ({ object: o }) => isBinding(o) && bound(o)))
+    dependent.push(is.objects[i].object as Binding);
   const namespaces = new Set<string>();
   const scopes = new Set<string>();
   for (const b of dependent) {
@@ -218,21 +313,40 @@ function dirtySince(prev: CheckContext, ctx: CheckContext): Dirty | undefined {
   for (const w of [...oldWorkloads, ...newWorkloads]) named.add(accountOfWorkload(w));
   for (const b of dependent) for (const a of accountsNamed(b)) named.add(a);
   // The accounts that RoleBindings of those namespaces name: what they hold there is judged anew.
-  for (const { object: o } of ctx.workspace.objects) {
-    if (o.kind === 'RoleBinding' && scopes.has(o.metadata.namespace ?? '')) for (const a of accountsNamed(o)) named.add(a);
+  const inScope = ({ object: o }: Entry): boolean => o.kind === 'RoleBinding' && scopes.has(o.metadata.namespace ?? '');
+  for (const i of lookUp(
+    is.objects,
+    is.byKey,
+    [...scopes].map((n) => `rb-ns:${n}`),
+    inScope,
+  )) {
+    for (const a of accountsNamed(is.objects[i].object)) named.add(a);
   }
   const accounts = {
     has: (a: string): boolean => named.has(a) || (namespaces.size > 0 && namespaces.has(a.slice(0, a.indexOf('/')))),
   };
+  // Lookup keys of the accounts `accounts` holds.
+  const accountKeys = [...[...named].map((a) => `account:${a}`), ...[...namespaces].map((n) => `account-ns:${n}`)];
 
   const edited = new Set(newObjects.map((o) => o.object));
-  const objects = ctx.workspace.objects.filter(({ object: o }) => {
+  const reread = ({ object: o }: Entry): boolean => {
     if (edited.has(o)) return true;
     if (o.kind === 'Role' || o.kind === 'ClusterRole') return roles.has(objectKey(o));
     if (o.kind === 'ServiceAccount') return accounts.has(accountsNamed(o)[0]);
     return bound(o) || accountsNamed(o).some(accounts.has);
-  });
-  const workloads = ctx.workspace.workloads.filter((w) => inEdit(w.manifest, 'new') || accounts.has(accountOfWorkload(w)));
+  };
+  const roleKeys = [...roles].map((r) => `key:${r}`);
+  const objects = [...new Set([...newAt, ...lookUp(is.objects, is.byKey, [...roleKeys, ...boundKeys, ...accountKeys], reread)])]
+    .sort((x, y) => x - y)
+    .map((i) => is.objects[i]);
+  const workloads = [
+    ...new Set([
+      ...lookUp(is.workloads, is.workloadsByKey, files, (w) => inEdit(w.manifest, 'new')),
+      ...lookUp(is.workloads, is.workloadsByKey, accountKeys, (w) => accounts.has(accountOfWorkload(w))),
+    ]),
+  ]
+    .sort((x, y) => x - y)
+    .map((i) => is.workloads[i]);
 
   const spans = new Map<string, Span[]>();
   const add = (m: Manifest): void => void (spans.get(m.file) ?? spans.set(m.file, []).get(m.file)!).push(m.span);

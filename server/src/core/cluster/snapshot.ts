@@ -3,12 +3,12 @@
 // Answers built on a snapshot that misses RBAC kinds must say so (see `missingRbac`).
 import { Catalogue } from '../catalogue/catalogue';
 import type { CheckContext, ClusterRefs } from '../checks/check';
-import { manifestsFromObjects, type ManifestProblem, type ParsedFile } from '../manifest/parse';
+import { manifestsFromObjects, type Manifest, type ManifestProblem, type ParsedFile } from '../manifest/parse';
 import { policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
 import { workloadOf, type Workload } from '../manifest/workloads';
 import type { Workspace } from '../policy/workspace';
 import { RbacEvaluator } from '../rbac/evaluator';
-import type { Policy, RbacObject } from '../rbac/types';
+import type { Policy, RbacObject, SourceRef } from '../rbac/types';
 import { wait } from './scheduler';
 import { ClusterError, isClusterError, type ClusterSource, type ResourceRef, type WatchEvent } from './source';
 
@@ -245,6 +245,7 @@ export function snapshotPolicy(snapshot: Snapshot): SnapshotPolicy {
  * no file, so nothing locates them; the policy is the cluster's own (its default policy included).
  */
 export function snapshotWorkspace(sp: SnapshotPolicy, catalogue = Catalogue.builtin()): Workspace {
+  let manifests: Map<SourceRef | undefined, Manifest> | undefined; // read by few questions: built on the first
   return {
     files: sp.files,
     problems: sp.problems,
@@ -255,6 +256,7 @@ export function snapshotWorkspace(sp: SnapshotPolicy, catalogue = Catalogue.buil
     catalogue,
     workloads: sp.workloads,
     locate: () => undefined,
+    manifestOf: (source) => source && (manifests ??= new Map(sp.objects.map((o) => [o.object.source, o.manifest]))).get(source),
   };
 }
 

@@ -41,6 +41,8 @@ export interface Workspace {
   /** The objects of the manifests that run pods, with their service account fields. */
   workloads: Workload[];
   locate(source: SourceRef | undefined): Location | undefined;
+  /** The manifest a workspace object was read from (none for the default policy's objects). */
+  manifestOf(source: SourceRef | undefined): Manifest | undefined;
 }
 
 /** Problems that make the input unreadable, as opposed to warnings about single fields. */
@@ -134,31 +136,58 @@ function catalogueWith(crds: Manifest[], discovered: readonly ApiResource[] | un
   return lastCatalogue.catalogue;
 }
 
-export function buildWorkspace(files: ParsedFile[], opts: WorkspaceOptions = {}): Workspace {
+const crdsOf = new WeakMap<ParsedFile, Manifest[]>();
+
+function crds(f: ParsedFile): Manifest[] {
+  let out = crdsOf.get(f);
+  if (!out) {
+    out = f.manifests.filter((m) => m.kind === 'CustomResourceDefinition' && m.apiVersion.startsWith('apiextensions.k8s.io/'));
+    crdsOf.set(f, out);
+  }
+  return out;
+}
+
+/**
+ * `previous`: the workspace of an earlier version of the same files (the language server's last
+ * analysis), whose merged policy and evaluator are reused where the edit allows (merge.ts, evaluator.ts).
+ */
+export function buildWorkspace(files: ParsedFile[], opts: WorkspaceOptions = {}, previous?: Workspace): Workspace {
   const parts = files.map((f) => objectsOf(f, opts.defaultNamespace));
   const own: PolicyFromManifests = { policy: emptyPolicy(), problems: [], objects: [] };
   for (const p of parts) append(own, p.own);
   const defaults = opts.defaults === false ? undefined : defaultPolicy();
-  const policy = defaults ? mergePolicies(defaults.policy, own.policy) : own.policy;
-  const crds = files.flatMap((f) =>
-    f.manifests.filter((m) => m.kind === 'CustomResourceDefinition' && m.apiVersion.startsWith('apiextensions.k8s.io/')),
-  );
-  const byFile = new Map([...(defaults?.files ?? []), ...files].map((f) => [f.file, f]));
+  const policy = defaults ? mergePolicies(defaults.policy, own.policy, previous?.policy) : own.policy;
+  let byFile: Map<string, ParsedFile> | undefined; // read by few questions: built on the first
+  const fileOf = (path: string): ParsedFile | undefined =>
+    (byFile ??= new Map([...(defaults?.files ?? []), ...files].map((f) => [f.file, f]))).get(path);
   return {
     files,
     problems: [...files.flatMap((f) => f.problems), ...own.problems],
     own: own.policy,
     objects: own.objects,
     policy,
-    evaluator: new RbacEvaluator(policy),
-    catalogue: catalogueWith(crds, opts.discovered),
+    evaluator: new RbacEvaluator(policy, {}, previous?.evaluator),
+    catalogue: catalogueWith(files.flatMap(crds), opts.discovered),
     workloads: parts.flatMap((p) => p.workloads),
     locate(source) {
       if (!source?.file || source.start === undefined) return undefined;
-      const f = byFile.get(source.file);
+      const f = fileOf(source.file);
       if (!f) return { file: source.file, line: 0, column: 0 };
       const p = positionAt(f.lineStarts, source.start);
       return { file: source.file, line: p.line + 1, column: p.character + 1 };
+    },
+    manifestOf(source) {
+      if (source?.origin !== 'workspace' || !source.file || source.start === undefined) return undefined;
+      // A file's manifests are in text order: the last one starting at or before the place is the only candidate.
+      const manifests = fileOf(source.file)?.manifests ?? [];
+      let [lo, hi] = [0, manifests.length - 1];
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (manifests[mid].span.start <= source.start) lo = mid;
+        else hi = mid - 1;
+      }
+      const m = manifests[lo];
+      return m?.span.start === source.start ? m : undefined;
     },
   };
 }

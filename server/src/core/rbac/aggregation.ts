@@ -9,6 +9,8 @@ export interface AggregationResult {
   /** For aggregated roles: the ClusterRole each rule came from, index for index. */
   ruleOrigins: Map<string, string[]>;
   errors: string[];
+  /** ClusterRoles some aggregated role's selectors match: their rules (and only theirs) flow into others. */
+  selected: Set<string>;
 }
 
 export function aggregateClusterRoles(input: readonly ClusterRole[]): AggregationResult {
@@ -99,7 +101,7 @@ export function aggregateClusterRoles(input: readonly ClusterRole[]): Aggregatio
   const clusterRoles = input.map((cr) =>
     selectors.has(cr.metadata.name) && byName.get(cr.metadata.name) === cr ? { ...cr, rules: current.get(cr.metadata.name)! } : cr,
   );
-  return { clusterRoles, ruleOrigins: origins, errors };
+  return { clusterRoles, ruleOrigins: origins, errors, selected: new Set([...sources.values()].flat()) };
 }
 
 /** Groups of aggregated roles that select each other (strongly connected components, Tarjan). */

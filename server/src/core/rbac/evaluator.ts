@@ -1,9 +1,20 @@
 // The RBAC authorizer over a Policy: VisitRulesFor, Authorize, RulesFor and the subject locator
 // (plugin/pkg/auth/authorizer/rbac, pkg/registry/rbac/validation/rule.go; spec §3, §4).
-import { aggregateClusterRoles } from './aggregation';
+import { aggregateClusterRoles, type AggregationResult } from './aggregation';
 import { MASTERS, serviceAccountUsername } from './identity';
 import { ruleAllows } from './matchers';
-import type { ClusterRole, ClusterRoleBinding, Policy, PolicyRule, RequestAttributes, Role, RoleBinding, Subject, UserInfo } from './types';
+import type {
+  ClusterRole,
+  ClusterRoleBinding,
+  Policy,
+  PolicyRule,
+  RbacObject,
+  RequestAttributes,
+  Role,
+  RoleBinding,
+  Subject,
+  UserInfo,
+} from './types';
 
 export type Binding = RoleBinding | ClusterRoleBinding;
 
@@ -60,29 +71,37 @@ export interface EvaluatorOptions {
 
 type Visit = (source: RuleSource | null, rule: PolicyRule | null, err: string | null) => boolean;
 
-interface IndexedBinding {
-  binding: Binding;
-  position: number;
-}
-
-/** Bindings of one scope indexed by the subject keys that can match them. */
+/**
+ * Bindings of one scope indexed by the subject keys that can match them, as positions in the
+ * evaluator's binding list: an evaluator over the same bindings, some replaced by copies with the
+ * same name and subjects (an edit elsewhere in their file moved them), shares the index.
+ */
 class BindingIndex {
-  readonly all: IndexedBinding[] = [];
-  private readonly bySubject = new Map<string, IndexedBinding[]>();
+  /** Positions in the binding list, in lister (input) order. */
+  readonly all: number[] = [];
+  private readonly bySubject = new Map<string, number[]>();
+  /** By roleRef, as `kind/name`. */
+  private readonly byRole = new Map<string, number[]>();
 
-  add(binding: Binding, namespace: string): void {
-    const entry = { binding, position: this.all.length };
-    this.all.push(entry);
-    for (const key of subjectKeys(binding.subjects, namespace)) {
-      let list = this.bySubject.get(key);
-      if (!list) this.bySubject.set(key, (list = []));
-      list.push(entry);
-    }
+  add(binding: Binding, position: number, namespace: string): void {
+    this.all.push(position);
+    for (const key of subjectKeys(binding.subjects, namespace)) push(this.bySubject, key, position);
+    push(this.byRole, `${binding.roleRef.kind}/${binding.roleRef.name}`, position);
   }
 
-  /** The bindings that may apply to the user, in lister (input) order. */
-  candidates(user: UserInfo): IndexedBinding[] {
-    const lists: IndexedBinding[][] = [];
+  /** Positions of the bindings whose subjects match the username (a User's name or a ServiceAccount's username). */
+  naming(username: string): readonly number[] {
+    return this.bySubject.get(`u:${username}`) ?? [];
+  }
+
+  /** Positions of the bindings of the role (kind Role or ClusterRole). */
+  to(kind: string, name: string): readonly number[] {
+    return this.byRole.get(`${kind}/${name}`) ?? [];
+  }
+
+  /** Positions of the bindings that may apply to the user, in lister order. */
+  candidates(user: UserInfo): number[] {
+    const lists: number[][] = [];
     const u = this.bySubject.get(`u:${user.name}`);
     if (u) lists.push(u);
     for (const g of user.groups) {
@@ -91,17 +110,14 @@ class BindingIndex {
     }
     if (lists.length === 0) return [];
     if (lists.length === 1) return lists[0];
-    const seen = new Set<number>();
-    const out: IndexedBinding[] = [];
-    for (const l of lists) {
-      for (const e of l) {
-        if (seen.has(e.position)) continue;
-        seen.add(e.position);
-        out.push(e);
-      }
-    }
-    return out.sort((a, b) => a.position - b.position);
+    return [...new Set(lists.flat())].sort((a, b) => a - b);
   }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 const keysOf = new WeakMap<readonly Subject[], Map<string, string[]>>();
@@ -197,31 +213,139 @@ export function describeSource(src: RuleSource): string {
     : `RoleBinding ${q(`${b.metadata.name}/${ns}`)} of ${ref} to ${subject}`;
 }
 
+/**
+ * Whether `after` holds the objects of `before` at the same positions, some replaced by objects of
+ * the same kind, namespace and name for which `keeps(old, new)` holds (what an edit that renames
+ * nothing does, in the edited object and in the objects it moved).
+ */
+export function replacedInPlace<T extends RbacObject>(
+  before: readonly T[],
+  after: readonly T[],
+  keeps: (a: T, b: T) => boolean = () => true,
+): boolean {
+  if (before === after) return true;
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < after.length; i++) {
+    const [a, b] = [before[i], after[i]];
+    if (a === b) continue;
+    const same = a.kind === b.kind && a.metadata.name === b.metadata.name && a.metadata.namespace === b.metadata.namespace;
+    if (!same || !keeps(before[i], after[i])) return false;
+  }
+  return true;
+}
+
+/** What an evaluator derives from its policy before any question. */
+interface Derived {
+  /** The policy it was given (before aggregation). */
+  input: Policy;
+  aggregation?: AggregationResult;
+  /** Positions in the evaluator's policy lists, by name and by namespace/name. */
+  clusterRoles: Map<string, number>;
+  roles: Map<string, number>;
+  clusterBindings: BindingIndex;
+  namespaceBindings: Map<string, BindingIndex>;
+  /** Every RoleBinding, whatever its namespace (who is bound where, and to what). */
+  roleBindings: BindingIndex;
+}
+
+/** Whether two bindings are filed alike in a BindingIndex. */
+const filedAlike = (a: Binding, b: Binding): boolean => {
+  if (a.roleRef.kind !== b.roleRef.kind || a.roleRef.name !== b.roleRef.name) return false;
+  const ns = a.kind === 'RoleBinding' ? (a.metadata.namespace ?? '') : '';
+  const [x, y] = [subjectKeys(a.subjects, ns), subjectKeys(b.subjects, ns)];
+  return x === y || (x.length === y.length && x.every((k, i) => k === y[i]));
+};
+
+const sameLabels = (a: Record<string, string> = {}, b: Record<string, string> = {}): boolean => {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+};
+
+/**
+ * The aggregation of `before` still holds for `after` (its input, replaced in place): the replaced
+ * ClusterRoles are copies with the same labels, rules and aggregationRule, or roles that aggregate
+ * nothing and that no aggregated role selects (before or after: same labels).
+ */
+function keepsAggregation(before: Derived, after: Policy): AggregationResult | undefined {
+  const agg = before.aggregation;
+  if (!agg) return undefined;
+  const keeps = (a: ClusterRole, b: ClusterRole): boolean =>
+    (a.metadata === b.metadata && a.rules === b.rules && a.aggregationRule === b.aggregationRule) ||
+    (!a.aggregationRule && !b.aggregationRule && !agg.selected.has(a.metadata.name) && sameLabels(a.metadata.labels, b.metadata.labels));
+  if (!replacedInPlace(before.input.clusterRoles, after.clusterRoles, keeps)) return undefined;
+  // An aggregated role's output is its input with the aggregated rules: the same rules on the new copy.
+  const clusterRoles = after.clusterRoles.map((cr, i) => {
+    const [was, out] = [before.input.clusterRoles[i], agg.clusterRoles[i]];
+    return cr === was ? out : out === was ? cr : { ...cr, rules: out.rules };
+  });
+  return { ...agg, clusterRoles };
+}
+
+function positions<T>(list: readonly T[], key: (o: T) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  list.forEach((o, i) => out.set(key(o), i)); // a later object of the same name wins, as in a lister
+  return out;
+}
+
+function derive(policy: Policy, opts: EvaluatorOptions, before: Derived | undefined): Derived {
+  const reuse = before && (before.aggregation !== undefined) === (opts.aggregate !== false) ? before : undefined;
+  const aggregation =
+    opts.aggregate === false ? undefined : ((reuse && keepsAggregation(reuse, policy)) ?? aggregateClusterRoles(policy.clusterRoles));
+  const clusterRoles = aggregation?.clusterRoles ?? policy.clusterRoles;
+  const out: Derived = {
+    input: policy,
+    aggregation,
+    clusterRoles:
+      reuse && replacedInPlace(reuse.input.clusterRoles, policy.clusterRoles)
+        ? reuse.clusterRoles
+        : positions(clusterRoles, (cr) => cr.metadata.name),
+    roles:
+      reuse && replacedInPlace(reuse.input.roles, policy.roles)
+        ? reuse.roles
+        : positions(policy.roles, (r) => `${r.metadata.namespace ?? ''}/${r.metadata.name}`),
+    clusterBindings: new BindingIndex(),
+    namespaceBindings: new Map<string, BindingIndex>(),
+    roleBindings: new BindingIndex(),
+  };
+  if (reuse && replacedInPlace<Binding>(reuse.input.clusterRoleBindings, policy.clusterRoleBindings, filedAlike)) {
+    out.clusterBindings = reuse.clusterBindings;
+  } else {
+    policy.clusterRoleBindings.forEach((crb, i) => out.clusterBindings.add(crb, i, ''));
+  }
+  if (reuse && replacedInPlace<Binding>(reuse.input.roleBindings, policy.roleBindings, filedAlike)) {
+    out.namespaceBindings = reuse.namespaceBindings;
+    out.roleBindings = reuse.roleBindings;
+  } else {
+    policy.roleBindings.forEach((rb, i) => {
+      const ns = rb.metadata.namespace ?? '';
+      let idx = out.namespaceBindings.get(ns);
+      if (!idx) out.namespaceBindings.set(ns, (idx = new BindingIndex()));
+      idx.add(rb, i, ns);
+      out.roleBindings.add(rb, i, ns);
+    });
+  }
+  return out;
+}
+
 export class RbacEvaluator {
   readonly policy: Policy;
   /** Aggregation problems (invalid selectors, no fixed point). */
   readonly aggregationErrors: string[];
-  private readonly clusterRoles = new Map<string, ClusterRole>();
-  private readonly roles = new Map<string, Role>();
   /** Per aggregated ClusterRole, the ClusterRole each of its rules comes from. */
   readonly ruleOrigins: ReadonlyMap<string, string[]>;
-  private readonly clusterBindings = new BindingIndex();
-  private readonly namespaceBindings = new Map<string, BindingIndex>();
+  private readonly derived: Derived;
 
-  constructor(policy: Policy, opts: EvaluatorOptions = {}) {
-    const agg = opts.aggregate === false ? undefined : aggregateClusterRoles(policy.clusterRoles);
+  /**
+   * `previous`: an evaluator of an earlier version of the policy. What it derived (aggregation,
+   * indexes) is reused where this policy only replaces objects in place and the replacements
+   * cannot change it; the answers are those of an evaluator built afresh (test/property/incremental.test.ts).
+   */
+  constructor(policy: Policy, opts: EvaluatorOptions = {}, previous?: RbacEvaluator) {
+    this.derived = derive(policy, opts, previous?.derived);
+    const agg = this.derived.aggregation;
     this.policy = agg ? { ...policy, clusterRoles: agg.clusterRoles } : policy;
     this.aggregationErrors = agg?.errors ?? [];
     this.ruleOrigins = agg?.ruleOrigins ?? new Map(opts.ruleOrigins ?? []);
-    for (const cr of this.policy.clusterRoles) this.clusterRoles.set(cr.metadata.name, cr);
-    for (const r of this.policy.roles) this.roles.set(`${r.metadata.namespace ?? ''}/${r.metadata.name}`, r);
-    for (const crb of this.policy.clusterRoleBindings) this.clusterBindings.add(crb, '');
-    for (const rb of this.policy.roleBindings) {
-      const ns = rb.metadata.namespace ?? '';
-      let idx = this.namespaceBindings.get(ns);
-      if (!idx) this.namespaceBindings.set(ns, (idx = new BindingIndex()));
-      idx.add(rb, ns);
-    }
   }
 
   /** For an aggregated ClusterRole: per rule, the ClusterRole it was aggregated from (undefined: its own). */
@@ -230,16 +354,47 @@ export class RbacEvaluator {
   }
 
   clusterRole(name: string): ClusterRole | undefined {
-    return this.clusterRoles.get(name);
+    const i = this.derived.clusterRoles.get(name);
+    return i === undefined ? undefined : this.policy.clusterRoles[i];
   }
 
   role(namespace: string, name: string): Role | undefined {
-    return this.roles.get(`${namespace}/${name}`);
+    const i = this.derived.roles.get(`${namespace}/${name}`);
+    return i === undefined ? undefined : this.policy.roles[i];
+  }
+
+  /**
+   * The bindings whose subjects match a username (a User's name or a ServiceAccount's username), with
+   * where they grant ('' cluster-wide): the ClusterRoleBindings, then the RoleBindings, in lister order.
+   */
+  bindingsNaming(username: string): Array<{ binding: Binding; scope: string }> {
+    const { clusterBindings, roleBindings } = this.derived;
+    const { policy } = this;
+    return [
+      ...clusterBindings.naming(username).map((i) => ({ binding: policy.clusterRoleBindings[i], scope: '' })),
+      ...roleBindings
+        .naming(username)
+        .map((i) => ({ binding: policy.roleBindings[i], scope: policy.roleBindings[i].metadata.namespace ?? '' })),
+    ];
+  }
+
+  /**
+   * The bindings that reference a role: a Role by the RoleBindings of its namespace, a ClusterRole
+   * (namespace '') by ClusterRoleBindings and RoleBindings anywhere; in lister order.
+   */
+  bindingsTo(kind: 'Role' | 'ClusterRole', namespace: string, name: string): Binding[] {
+    const { clusterBindings, namespaceBindings, roleBindings } = this.derived;
+    const { policy } = this;
+    if (kind === 'Role') return (namespaceBindings.get(namespace)?.to(kind, name) ?? []).map((i) => policy.roleBindings[i]);
+    return [
+      ...clusterBindings.to(kind, name).map((i): Binding => policy.clusterRoleBindings[i]),
+      ...roleBindings.to(kind, name).map((i) => policy.roleBindings[i]),
+    ];
   }
 
   /** Namespaces that hold at least one RoleBinding. */
   bindingNamespaces(): string[] {
-    return [...this.namespaceBindings.keys()];
+    return [...this.derived.namespaceBindings.keys()];
   }
 
   /** GetRoleReferenceRules: a missing role or an unknown kind is an error, never a deny. */
@@ -258,14 +413,15 @@ export class RbacEvaluator {
 
   /** VisitRulesFor: every ClusterRoleBinding, then the RoleBindings of `namespace`. */
   visitRulesFor(user: UserInfo, namespace: string, visit: Visit): void {
-    if (!this.visitScope(this.clusterBindings, user, '', visit)) return;
+    if (!this.visitScope(this.derived.clusterBindings, this.policy.clusterRoleBindings, user, '', visit)) return;
     if (namespace === '') return;
-    const idx = this.namespaceBindings.get(namespace);
-    if (idx) this.visitScope(idx, user, namespace, visit);
+    const idx = this.derived.namespaceBindings.get(namespace);
+    if (idx) this.visitScope(idx, this.policy.roleBindings, user, namespace, visit);
   }
 
-  private visitScope(idx: BindingIndex, user: UserInfo, namespace: string, visit: Visit): boolean {
-    for (const { binding } of idx.candidates(user)) {
+  private visitScope(idx: BindingIndex, list: readonly Binding[], user: UserInfo, namespace: string, visit: Visit): boolean {
+    for (const i of idx.candidates(user)) {
+      const binding = list[i];
       const subjectIndex = binding.subjects.findIndex((s) => appliesToUser(user, s, namespace));
       if (subjectIndex < 0) continue;
       const resolved = this.resolveRoleRef(binding, namespace);
@@ -329,8 +485,9 @@ export class RbacEvaluator {
       ignored: [],
       errors: [],
     };
-    const scan = (idx: BindingIndex | undefined, namespace: string) => {
-      for (const { binding } of idx?.all ?? []) {
+    const scan = (idx: BindingIndex | undefined, list: readonly Binding[], namespace: string) => {
+      for (const i of idx?.all ?? []) {
+        const binding = list[i];
         if (binding.subjects.length === 0) continue;
         const resolved = this.resolveRoleRef(binding, namespace);
         if ('error' in resolved) {
@@ -350,9 +507,9 @@ export class RbacEvaluator {
         });
       }
     };
-    scan(this.clusterBindings, '');
+    scan(this.derived.clusterBindings, this.policy.clusterRoleBindings, '');
     const ns = attrs.resourceRequest ? attrs.namespace : '';
-    if (ns !== '') scan(this.namespaceBindings.get(ns), ns);
+    if (ns !== '') scan(this.derived.namespaceBindings.get(ns), this.policy.roleBindings, ns);
     return result;
   }
 }
