@@ -284,6 +284,22 @@ export class RbacEvaluator {
     return true;
   }
 
+  /**
+   * The roles the bindings of exactly one scope ("" = the ClusterRoleBindings, else the RoleBindings
+   * of that namespace) grant the user, each once, in lister order; roleRefs that do not resolve
+   * grant nothing. RulesFor is the rules of scope "" and then of the namespace.
+   */
+  rolesBound(user: UserInfo, scope: string): Array<Role | ClusterRole> {
+    const idx = scope === '' ? this.clusterBindings : this.namespaceBindings.get(scope);
+    const out: Array<Role | ClusterRole> = [];
+    for (const { binding } of idx?.candidates(user) ?? []) {
+      if (!binding.subjects.some((s) => appliesToUser(user, s, scope))) continue;
+      const resolved = this.resolveRoleRef(binding, scope);
+      if (!('error' in resolved) && !out.includes(resolved.role)) out.push(resolved.role);
+    }
+    return out;
+  }
+
   /** RBAC's answer alone (RBACAuthorizer.Authorize): allow or no opinion, never deny. */
   authorizeRbac(user: UserInfo, attrs: RequestAttributes): Decision {
     let found: RuleSource | undefined;
