@@ -1,13 +1,15 @@
 // Escalation paths: the ways an identity gains more than it holds, over several hops. Nodes are
-// identities (users, members of a group, service accounts, "whoever holds role R in namespace N")
-// and two terminals (cluster-admin, admission control); an edge is one escalation technique, each
-// of its permissions asked of the RbacEvaluator exactly as the API server asks it (spec §4, §6,
-// §8), so resourceNames, namespaces and the bind/escalate rules hold. Who reaches cluster-admin is
-// found for every subject at once, searching backwards from it; other gains by a bounded search
-// forwards from each subject. "Any service account of namespace N" is one pool, not N edges.
+// identities (users, members of a group, service accounts, and "X once it has bound role R to
+// itself in namespace N": what X held and R together, so the next step may need both) and two
+// terminals (cluster-admin, admission control); an edge is one escalation technique, each of its
+// permissions asked of the RbacEvaluator exactly as the API server asks it (spec §4, §6, §8), so
+// resourceNames, namespaces and the bind/escalate rules hold. Other steps change identity, and a
+// request is made as one identity: those never combine. Who reaches cluster-admin is found for
+// every subject at once, searching backwards from it; other gains by a bounded search forwards
+// from each subject. "Any service account of namespace N" is one pool, not N edges.
 import { coversAll, FULL_AUTHORITY } from '../checks/grants';
-import { CoverIndex, holdsAll } from '../rbac/covers';
-import { RbacEvaluator, type Binding } from '../rbac/evaluator';
+import { CoverIndex, coverIndexOf, holdsAll } from '../rbac/covers';
+import { RbacEvaluator, type Binding, type RuleSource } from '../rbac/evaluator';
 import { apiGroupMatches, resourceMatches, verbMatches } from '../rbac/matchers';
 import { ALL_SERVICE_ACCOUNTS, AUTHENTICATED, MASTERS, UNAUTHENTICATED, impersonatedUser, serviceAccountUser } from '../rbac/identity';
 import { RBAC_GROUP, type ClusterRole, type PolicyRule, type Role, type UserInfo } from '../rbac/types';
@@ -77,16 +79,32 @@ export interface GraphNode {
   ref: NodeRef;
   user: UserInfo;
   ev: RbacEvaluator;
-  /** For a RoleGrant: the only scope it holds anything in ("" = cluster-wide). */
+  /** For a RoleGrant: the scope of the binding made ("" = cluster-wide), which `ev` and `user` evaluate; */
   scope?: string;
+  /** and the node that made it for itself, whose permissions it keeps; */
+  held?: Node;
+  /** the identity it started from, and every binding made on the way ("scope/kind/name"). */
+  base?: Node;
+  made?: string[];
   edges?: Edge[];
+  /** Per scope: the roles its bindings of exactly that scope grant ("" = its ClusterRoleBindings). */
+  roles: Map<string, Array<Role | ClusterRole>>;
+  /** Per scope: every rule that applies there (RulesFor), and those of them a step may ask about. */
   rules: Map<string, PolicyRule[]>;
-  permissions: Map<string, CoverIndex>;
+  asked: Map<string, PolicyRule[]>;
+  /** Per scope: those rules as an owner of permissions. */
+  owner: Map<string, Owner>;
   admin?: boolean;
   scopes?: string[];
 }
 
 type Node = GraphNode;
+
+/** Rules indexed for Covers (spec §6.3), and whether they hold each role asked about. */
+interface Owner {
+  index: CoverIndex;
+  holds: Map<Role | ClusterRole, boolean>;
+}
 
 export interface Edge {
   kind: StepKind;
@@ -110,6 +128,34 @@ const WORKLOADS: Array<[string, string]> = [
   ['batch', 'jobs'],
   ['batch', 'cronjobs'],
 ];
+/** Every resource (with its subresource) the steps ask about: a rule matching none of them leads to no step. */
+const ASKED = new Set([
+  ...WORKLOADS.map(([, resource]) => resource),
+  'secrets',
+  'serviceaccounts',
+  'serviceaccounts/token',
+  'pods/exec',
+  'roles',
+  'clusterroles',
+  'rolebindings',
+  'clusterrolebindings',
+  'users',
+  'groups',
+  'nodes/proxy',
+  'signers',
+  'mutatingwebhookconfigurations',
+  'validatingwebhookconfigurations',
+]);
+/** The resources of a rule that match one of them (resourceMatches): "*", the name itself, "*\/sub". */
+const ASKED_FORMS = new Set(['*', ...ASKED, ...[...ASKED].flatMap((r) => (r.includes('/') ? [`*/${r.split('/')[1]}`] : []))]);
+const asked = new WeakMap<Role | ClusterRole, PolicyRule[]>();
+
+function askedRules(role: Role | ClusterRole): PolicyRule[] {
+  let r = asked.get(role);
+  if (!r) asked.set(role, (r = role.rules.filter((rule) => rule.resources?.some((x) => ASKED_FORMS.has(x)))));
+  return r;
+}
+
 /** Signers whose certificates authenticate to the API server as any user and group (the API server also asks "<domain>/*"). */
 const CLIENT_SIGNERS = ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/*'];
 const TOKEN_SECRET = 'kubernetes.io/service-account-token';
@@ -142,6 +188,7 @@ export class EscalationGraph {
   private readonly pools = new Map<string, Node[]>();
   /** Names of the Roles of each namespace. */
   private readonly roleNames = new Map<string, string[]>();
+  private readonly owners = new Map<string, Owner>();
 
   constructor(private readonly ws: Workspace) {
     this.ev = ws.evaluator;
@@ -221,14 +268,14 @@ export class EscalationGraph {
   }
 
   private terminal(ref: NodeRef, user: UserInfo): Node {
-    const n: Node = { ref, user, ev: this.ev, rules: new Map(), permissions: new Map(), edges: [] };
+    const n: Node = { ref, user, ev: this.ev, ...fresh(), edges: [] };
     this.nodes.set(ref.key, n);
     return n;
   }
 
-  private node(key: string, make: () => Omit<Node, 'rules' | 'permissions'>): Node {
+  private node(key: string, make: () => Omit<Node, keyof ReturnType<typeof fresh>>): Node {
     let n = this.nodes.get(key);
-    if (!n) this.nodes.set(key, (n = { ...make(), rules: new Map(), permissions: new Map() }));
+    if (!n) this.nodes.set(key, (n = { ...make(), ...fresh() }));
     return n;
   }
 
@@ -259,9 +306,14 @@ export class EscalationGraph {
     }));
   }
 
-  /** Whoever holds `role` in `scope` through a binding made in the step before (its own small policy, evaluated alike). */
-  private roleGrant(scope: string, role: Role | ClusterRole, label: string): Node {
-    const key = `RoleGrant:${scope}/${role.kind}/${role.metadata.name}`;
+  /**
+   * `held` once it holds `role` in `scope` too, through a binding made for itself in the step before:
+   * the binding is its own small policy, evaluated alike; the identity keeps what it held.
+   */
+  private roleGrant(held: Node, scope: string, role: Role | ClusterRole, label: string): Node {
+    // The same roles bound in another order make the same identity.
+    const made = [...(held.made ?? []), `${scope}/${role.kind}/${role.metadata.name}`].sort();
+    const key = `RoleGrant:${made.join('+')}@${(held.base ?? held).ref.key}`;
     return this.node(key, () => {
       const user: UserInfo = { name: `(holder of ${role.kind} ${role.metadata.name})`, groups: [] };
       const subjects = [{ kind: 'User', apiGroup: RBAC_GROUP, name: user.name }];
@@ -280,7 +332,7 @@ export class EscalationGraph {
         },
         { aggregate: false },
       );
-      return { ref: { key, kind: 'RoleGrant', label }, user, ev, scope };
+      return { ref: { key, kind: 'RoleGrant', label }, user, ev, scope, held, base: held.base ?? held, made };
     });
   }
 
@@ -294,9 +346,23 @@ export class EscalationGraph {
     return out;
   }
 
+  private rolesOf(n: Node, scope: string): Array<Role | ClusterRole> {
+    let r = n.roles.get(scope);
+    if (!r) {
+      r = n.ev.rolesBound(n.user, scope);
+      if (n.held) r = [...new Set([...this.rolesOf(n.held, scope), ...r])];
+      n.roles.set(scope, r);
+    }
+    return r;
+  }
+
   rulesOf(n: Node, namespace: string): PolicyRule[] {
     let r = n.rules.get(namespace);
-    if (!r) n.rules.set(namespace, (r = n.ev.rulesFor(n.user, namespace).rules.map((s) => s.rule)));
+    if (!r) {
+      r = this.rolesOf(n, '').flatMap((role) => role.rules);
+      if (namespace) for (const role of this.rolesOf(n, namespace)) r.push(...role.rules);
+      n.rules.set(namespace, r);
+    }
     return r;
   }
 
@@ -304,15 +370,15 @@ export class EscalationGraph {
     if (n.ref.kind === 'ClusterAdmin') return true;
     if (n.ref.kind === 'Admission') return false;
     if (n.admin === undefined)
-      n.admin = n.user.groups.includes(MASTERS) || (n.scope !== '' && n.scope !== undefined ? false : coversAll(this.rulesOf(n, '')));
+      n.admin = (n.held ? this.isClusterAdmin(n.held) : n.user.groups.includes(MASTERS)) || coversAll(this.rulesOf(n, ''));
     return n.admin;
   }
 
   /** Scopes where the node holds something: cluster-wide and the namespaces of its RoleBindings. */
   scopesOf(n: Node): string[] {
     if (n.scopes) return n.scopes;
-    if (n.scope !== undefined) return (n.scopes = [n.scope]);
     const out = new Set<string>();
+    if (n.held) for (const ns of [...this.scopesOf(n.held), n.scope!]) if (ns) out.add(ns);
     for (const key of [`u:${n.user.name}`, ...n.user.groups.map((g) => `g:${g}`)])
       for (const ns of this.namespacesBySubject.get(key) ?? []) out.add(ns);
     return (n.scopes = ['', ...[...out].sort()]);
@@ -322,18 +388,57 @@ export class EscalationGraph {
   gains(root: Node, t: Node): boolean {
     if (t.ref.kind === 'ClusterAdmin') return !this.isClusterAdmin(root);
     if (t.ref.kind === 'Admission') return !this.isClusterAdmin(root);
-    // Where the root has no RoleBinding, it holds its cluster-wide rules only.
+    // Where the root has no RoleBinding, it holds its cluster-wide rules only. The rules of a scope are
+    // the cluster-wide ones and the namespace's: with the cluster-wide ones held, the namespace's are asked alone.
     const own = this.scopesOf(root);
-    return this.scopesOf(t).some((s) => !this.permissions(root, own.includes(s) ? s : '').holds(this.permissions(t, s)));
+    const scopes = this.scopesOf(t);
+    const clusterWide = scopes.includes('');
+    for (const s of scopes) {
+      const rs = s === '' || own.includes(s) ? s : '';
+      if ((s === '' || !clusterWide) && !this.holdsRoles(root, rs, this.rolesOf(t, ''))) return true;
+      if (s !== '' && !this.holdsRoles(root, rs, this.rolesOf(t, s))) return true;
+    }
+    return false;
   }
 
-  private permissions(n: Node, namespace: string): CoverIndex {
-    let p = n.permissions.get(namespace);
-    if (!p) n.permissions.set(namespace, (p = new CoverIndex(this.rulesOf(n, namespace))));
-    return p;
+  /** Whether the node's rules in `scope` hold every permission of these roles (Covers), asked once per role. */
+  private holdsRoles(n: Node, scope: string, roles: ReadonlyArray<Role | ClusterRole>): boolean {
+    if (!roles.length) return true;
+    const o = this.ownerOf(n, scope);
+    for (const role of roles) {
+      let h = o.holds.get(role);
+      if (h === undefined) o.holds.set(role, (h = o.index.holds(coverIndexOf(role.rules))));
+      if (!h) return false;
+    }
+    return true;
+  }
+
+  /** The node's rules in a scope as an owner of permissions: shared by every node bound to the same roles there. */
+  private ownerOf(n: Node, scope: string): Owner {
+    let o = n.owner.get(scope);
+    if (!o) {
+      const roles = scope ? [...this.rolesOf(n, ''), ...this.rolesOf(n, scope)] : this.rolesOf(n, '');
+      const key = roles.map(idOf).join(',');
+      o = this.owners.get(key);
+      if (!o)
+        this.owners.set(
+          key,
+          (o = {
+            index: new CoverIndex(
+              [],
+              roles.map((r) => coverIndexOf(r.rules)),
+            ),
+            holds: new Map(),
+          }),
+        );
+      n.owner.set(scope, o);
+    }
+    return o;
   }
 
   private grant(n: Node, verb: string, group: string, resource: string, sub: string, namespace: string, name = ''): Grant | undefined {
+    const held = n.held && this.grant(n.held, verb, group, resource, sub, namespace, name);
+    if (held) return held;
     const d = n.ev.authorize(n.user, { resourceRequest: true, verb, apiGroup: group, resource, subresource: sub, namespace, name });
     if (!d.allowed) return undefined;
     const what = `${verb} ${resourceLabel(group, sub ? `${resource}/${sub}` : resource)}${name ? ` ${JSON.stringify(name)}` : ''} ${namespace ? `in namespace ${namespace}` : resourceScope(resource)}`;
@@ -347,13 +452,25 @@ export class EscalationGraph {
    */
   private names(n: Node, namespace: string, verb: string, group: string, resource: string, sub = ''): 'any' | string[] {
     const combined = sub ? `${resource}/${sub}` : resource;
-    const out = new Set<string>();
-    for (const r of this.rulesOf(n, namespace)) {
+    if (!ASKED.has(combined)) throw new Error(`${combined}: not in ASKED`);
+    let out: Set<string> | undefined;
+    for (const r of this.askedRulesOf(n, namespace)) {
       if (!verbMatches(r, verb) || !apiGroupMatches(r, group) || !resourceMatches(r, combined, sub)) continue;
       if (!r.resourceNames?.length) return 'any';
-      for (const name of r.resourceNames) out.add(name);
+      for (const name of r.resourceNames) (out ??= new Set()).add(name);
     }
-    return [...out];
+    return out ? [...out] : [];
+  }
+
+  /** The node's rules in a scope that may match a resource some step asks about: most hold none. */
+  private askedRulesOf(n: Node, namespace: string): PolicyRule[] {
+    let r = n.asked.get(namespace);
+    if (!r) {
+      r = this.rolesOf(n, '').flatMap(askedRules);
+      if (namespace) for (const role of this.rolesOf(n, namespace)) r.push(...askedRules(role));
+      n.asked.set(namespace, r);
+    }
+    return r;
   }
 
   private accountsIn(namespace: string): Node[] {
@@ -375,9 +492,11 @@ export class EscalationGraph {
   edgesOf(n: Node): Edge[] {
     if (n.edges) return n.edges;
     const out: Edge[] = [];
-    const scopes = this.scopesOf(n);
+    // Having bound a role in one namespace, a node holds what it held everywhere else: the same steps, found a hop sooner.
+    const scopes = n.held && n.scope ? [n.scope] : this.scopesOf(n);
     const clusterWide = new Set<StepKind>();
     for (const ns of scopes) {
+      if (!this.askedRulesOf(n, ns).length) continue;
       this.workloadEdges(n, ns, out, clusterWide);
       this.secretEdges(n, ns, out, clusterWide);
       this.accountEdges(n, ns, out, clusterWide, 'token-request', 'create', 'serviceaccounts', 'token');
@@ -387,7 +506,7 @@ export class EscalationGraph {
       this.bindingUpdateEdges(n, ns, out);
       this.escalateEdges(n, ns, out);
     }
-    if (scopes.includes('')) {
+    if (scopes.includes('') && this.askedRulesOf(n, '').length) {
       this.impersonateEdges(n, out);
       this.nodesProxyEdges(n, out);
       this.csrEdges(n, out);
@@ -497,10 +616,10 @@ export class EscalationGraph {
   }
 
   /** Where binding `role` in `ns` leads: cluster-admin for the full role cluster-wide, else whoever holds it there. */
-  private boundRole(ns: string, role: Role | ClusterRole): Node {
+  private boundRole(n: Node, ns: string, role: Role | ClusterRole): Node {
     return !ns && coversAll(role.rules)
       ? this.clusterAdmin
-      : this.roleGrant(ns, role, `${role.kind} ${role.metadata.name} ${ns ? `in namespace ${ns}` : 'cluster-wide'}`);
+      : this.roleGrant(n, ns, role, `${role.kind} ${role.metadata.name} ${ns ? `in namespace ${ns}` : 'cluster-wide'}`);
   }
 
   /**
@@ -542,7 +661,7 @@ export class EscalationGraph {
         kind: 'binding-update',
         action: () => `add itself to the subjects of ${describeHolder(b)}, which grants ${role.kind} ${role.metadata.name}`,
         grants: [write, bind],
-        to: [this.boundRole(ns, role)],
+        to: [this.boundRole(n, ns, role)],
       });
     }
   }
@@ -559,7 +678,7 @@ export class EscalationGraph {
       if (holdsAll(own, role.rules)) return false; // nothing to gain
       const bind = this.grant(n, 'bind', RBAC_GROUP, role.kind === 'Role' ? 'roles' : 'clusterroles', '', ns, role.metadata.name);
       if (!bind) return false;
-      const target = this.boundRole(ns, role);
+      const target = this.boundRole(n, ns, role);
       out.push({
         kind: 'rbac-bind',
         action: () =>
@@ -588,7 +707,7 @@ export class EscalationGraph {
     const onClusterRoles = this.names(n, ns, 'escalate', RBAC_GROUP, 'clusterroles');
     if (onRoles !== 'any' && !onRoles.length && onClusterRoles !== 'any' && !onClusterRoles.length) return;
     const seen = new Set<Role | ClusterRole>();
-    for (const { source } of n.ev.rulesFor(n.user, ns).rules) {
+    for (const source of this.sourcesOf(n, ns)) {
       const role = source.role;
       // In a namespace, only the roles its RoleBindings grant there; aggregated roles are rewritten by their controller.
       if (seen.has(role) || (ns && source.binding.kind !== 'RoleBinding') || (role.kind === 'ClusterRole' && role.aggregationRule))
@@ -601,7 +720,7 @@ export class EscalationGraph {
         (this.grant(n, 'update', RBAC_GROUP, resource, '', reqNs, role.metadata.name) ??
           this.grant(n, 'patch', RBAC_GROUP, resource, '', reqNs, role.metadata.name));
       if (!escalate || !update) continue;
-      const target = ns ? this.roleGrant(ns, EVERY_PERMISSION, `every permission in namespace ${ns}`) : this.clusterAdmin;
+      const target = ns ? this.roleGrant(n, ns, EVERY_PERMISSION, `every permission in namespace ${ns}`) : this.clusterAdmin;
       out.push({
         kind: 'rbac-escalate',
         action: () => `add every permission to ${role.kind} ${role.metadata.name}, which ${describeHolder(source.binding)} grants it`,
@@ -609,6 +728,12 @@ export class EscalationGraph {
         to: [target],
       });
     }
+  }
+
+  /** Where each of the node's rules in a namespace comes from: its bindings, and those made for itself on the way. */
+  private sourcesOf(n: Node, ns: string): RuleSource[] {
+    const own = n.ev.rulesFor(n.user, ns).rules.map((r) => r.source);
+    return n.held ? [...this.sourcesOf(n.held, ns), ...own] : own;
   }
 
   private impersonateEdges(n: Node, out: Edge[]): void {
@@ -700,17 +825,20 @@ export class EscalationGraph {
     const cached = this.admin.get(hops);
     if (cached) return cached;
     const all: Node[] = [...this.subjects(), ...this.accountsIn('')];
-    const seen = new Set(all);
+    // Breadth-first, so each node's depth is its fewest steps from a subject: past `hops`, no path of a subject goes on.
+    const depth = new Map(all.map((n) => [n, 0]));
     const back = new Map<Node | string, Array<{ from: Node; edge: Edge }>>();
     const link = (k: Node | string, from: Node, edge: Edge) => void (back.get(k) ?? back.set(k, []).get(k)!).push({ from, edge });
     for (let i = 0; i < all.length; i++) {
+      const d = depth.get(all[i])! + 1;
+      if (d > hops) break;
       for (const edge of this.edgesOf(all[i])) {
         if (edge.pool !== undefined) link(`pool:${edge.pool}`, all[i], edge);
         for (const t of edge.to ?? []) {
           link(t, all[i], edge);
-          if (!seen.has(t)) {
+          if (!depth.has(t)) {
             all.push(t);
-            seen.add(t);
+            depth.set(t, d);
           }
         }
       }
@@ -769,8 +897,8 @@ export class EscalationGraph {
             if (visited.size >= MAX_VISITS) truncated = true;
             if (truncated) break;
             // A node holding nothing more than the root leads nowhere the root cannot go; nor does a role
-            // holding nothing more than the role it is bound by.
-            if (!this.gains(root, t) || (n.scope !== undefined && t.scope !== undefined && !this.gains(n, t))) continue;
+            // bound for itself that adds nothing to what the node held.
+            if (!this.gains(root, t) || (t.held === n && !this.gains(n, t))) continue;
             parent.set(t, { from: n, edge });
             reached.push(t);
             if (t.ref.kind !== 'Admission') found.push(t);
@@ -794,6 +922,18 @@ export class EscalationGraph {
     });
     return { subject: root.ref, alreadyClusterAdmin: false, paths, ...(truncated ? { truncated } : {}) };
   }
+}
+
+const fresh = () =>
+  ({ roles: new Map(), rules: new Map(), asked: new Map(), owner: new Map() }) satisfies Pick<Node, 'roles' | 'rules' | 'asked' | 'owner'>;
+
+const ids = new WeakMap<Role | ClusterRole, number>();
+let nextId = 0;
+
+function idOf(role: Role | ClusterRole): number {
+  let id = ids.get(role);
+  if (id === undefined) ids.set(role, (id = nextId++));
+  return id;
 }
 
 /** What a rewritten role can hold: every permission (what escalate allows writing). */

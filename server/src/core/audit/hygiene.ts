@@ -4,7 +4,7 @@
 import { workspaceContext, type Severity } from '../checks/check';
 import { accountsOf } from '../checks/accounts';
 import { aggregateClusterRoles } from '../rbac/aggregation';
-import { holdsAll } from '../rbac/covers';
+import { coverIndexOf } from '../rbac/covers';
 import type { Binding } from '../rbac/evaluator';
 import type { ClusterRole, Role, Subject } from '../rbac/types';
 import { serviceAccountOf } from '../manifest/workloads';
@@ -129,7 +129,7 @@ function overlaps(ws: Workspace, bindings: Binding[]): AuditFinding[] {
   const duplicate = new Set<Binding>();
   for (const b of bindings) {
     const subjects = [...new Set(b.subjects.map((s) => subjectKey(s, scopeOf(b)) ?? JSON.stringify(s)))].sort();
-    const key = JSON.stringify([b.kind, scopeOf(b), b.roleRef.kind, b.roleRef.name, subjects]);
+    const key = [b.kind, scopeOf(b), b.roleRef.kind, b.roleRef.name, ...subjects].join('\u0000');
     const first = seen.get(key);
     if (!first) {
       seen.set(key, b);
@@ -159,18 +159,23 @@ function overlaps(ws: Workspace, bindings: Binding[]): AuditFinding[] {
   const holds = (a: Role | ClusterRole, b: Role | ClusterRole): boolean => {
     const m = memo.get(a) ?? memo.set(a, new Map()).get(a)!;
     let r = m.get(b);
-    if (r === undefined) m.set(b, (r = holdsAll(a.rules, b.rules)));
+    if (r === undefined) m.set(b, (r = coverIndexOf(a.rules).holds(coverIndexOf(b.rules))));
     return r;
   };
   const reported = new Set<string>();
   for (const [subject, grants] of bySubject) {
     if (grants.length < 2) continue;
+    // The grants whose scope includes a namespace's: the cluster-wide ones (all first: bindings lists them first) and the namespace's.
+    const cluster = grants.filter((g) => g.b.kind === 'ClusterRoleBinding');
+    const byNamespace = new Map<string, typeof grants>();
+    for (const g of grants)
+      if (g.b.kind === 'RoleBinding')
+        (byNamespace.get(scopeOf(g.b)) ?? byNamespace.set(scopeOf(g.b), [...cluster]).get(scopeOf(g.b))!).push(g);
     for (const g of grants) {
       if (g.b.source?.origin === 'default-policy') continue;
-      const other = grants.find(
+      const other = (g.b.kind === 'RoleBinding' ? byNamespace.get(scopeOf(g.b))! : cluster).find(
         (o) =>
           o !== g &&
-          (o.b.kind === 'ClusterRoleBinding' || (g.b.kind === 'RoleBinding' && scopeOf(o.b) === scopeOf(g.b))) &&
           holds(o.role, g.role) &&
           // Two grants covering each other: only the later one is redundant.
           !(o.b.kind === g.b.kind && o.order > g.order && holds(g.role, o.role)),

@@ -1,7 +1,7 @@
 // How the audit names objects: kind, name, namespace, where they are written (file:line), and who
 // manages them — the default cluster policy, a cloud vendor or OpenShift — so a report speaks
 // first about what the user owns.
-import { nodeAt, type Manifest } from '../manifest/parse';
+import { nodeAt } from '../manifest/parse';
 import { rulesEqual } from '../rbac/aggregation';
 import type { Decision } from '../rbac/evaluator';
 import type { ObjectMeta, Origin, PolicyRule, SourceRef } from '../rbac/types';

@@ -5,7 +5,6 @@ import type { Severity } from '../checks/check';
 import type { Workspace } from '../policy/workspace';
 import { DEFAULT_HOPS, EscalationGraph, type EscalationPath, type NodeRef, type SubjectEscalation } from './escalation';
 import { hygiene, type AuditFinding, type HygieneOptions } from './hygiene';
-import type { ObjectRef } from './objects';
 import { withheldRules, withhold, type Incomplete, type UnreadKind } from './partial';
 import { diffPermissions, type PermissionChange } from './snapshot';
 
@@ -94,8 +93,15 @@ const ORDER: Severity[] = ['error', 'warning', 'information', 'hint'];
 
 /** The objects a path's grants come from; when all are managed, who manages them. */
 function pathManagedBy(p: EscalationPath): string | undefined {
-  const refs = p.steps.flatMap((s) => s.grants.flatMap((g) => [g.binding, g.role])).filter((r): r is ObjectRef => !!r?.origin);
-  return refs.length && refs.every((r) => r.managedBy) ? refs[0].managedBy : undefined;
+  let first: string | undefined;
+  for (const s of p.steps)
+    for (const g of s.grants)
+      for (const r of [g.binding, g.role]) {
+        if (!r?.origin) continue;
+        if (!r.managedBy) return undefined;
+        first ??= r.managedBy;
+      }
+  return first;
 }
 
 const stepCount = (n: number): string => `${n} step${n === 1 ? '' : 's'}`;

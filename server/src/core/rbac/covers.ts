@@ -76,36 +76,60 @@ export function holdsAll(owner: readonly PolicyRule[], rules: readonly PolicyRul
 /**
  * A rule set indexed for Covers (spec §6.3), for comparing many rule sets: the keys of its broken-down permissions, and its
  * rules with a "*" (or "*\/sub", a URL prefix) that only ruleCovers can compare. holds() answers as
- * covers() does, stopping at the first permission missing; most permissions are found by key.
+ * covers() does, stopping at the first permission missing; most permissions are found by key. With
+ * `parts`, the index stands for their rules and its own together (the roles a subject holds in a
+ * namespace), without copying theirs.
  */
 export class CoverIndex {
   private readonly keys = new Set<string>();
-  private readonly wild: PolicyRule[] = [];
-  /** Keys of the broken-down permissions, in order. */
-  private readonly atoms: string[] = [];
+  private readonly wild: PolicyRule[];
+  /** Its own broken-down permissions (not those of its parts), made when first held up to another index. */
+  private atoms?: Array<{ key: string; atom: PolicyRule; unnamed?: string }>;
 
-  constructor(rules: readonly PolicyRule[]) {
+  constructor(
+    private readonly rules: readonly PolicyRule[],
+    private readonly parts: readonly CoverIndex[] = [],
+  ) {
+    this.wild = parts.flatMap((p) => p.wild);
     for (const rule of rules) {
       if (isWild(rule)) this.wild.push(rule);
-      for (const atom of breakdownRule(rule)) {
-        const key = atomKey(atom);
-        this.atoms.push(key);
-        // A rule with resourceNames covers no non-resource URL (ruleCovers' names test).
-        if (!(rule.resourceNames?.length && atom.nonResourceURLs)) this.keys.add(key);
-      }
+      // A rule with resourceNames covers no non-resource URL (ruleCovers' names test).
+      const urls = !rule.resourceNames?.length;
+      for (const atom of breakdownRule(rule)) if (urls || !atom.nonResourceURLs) this.keys.add(atomKey(atom));
     }
   }
 
+  private has(key: string): boolean {
+    if (this.keys.has(key)) return true;
+    for (const p of this.parts) if (p.has(key)) return true;
+    return false;
+  }
+
   holds(other: CoverIndex): boolean {
-    for (const key of other.atoms) {
-      if (this.keys.has(key)) continue;
-      const atom = fromKey(key);
+    other.atoms ??= other.rules.flatMap((r) =>
+      breakdownRule(r).map((atom) => ({
+        key: atomKey(atom),
+        atom,
+        ...(atom.resourceNames ? { unnamed: atomKey({ ...atom, resourceNames: [] }) } : {}),
+      })),
+    );
+    for (const { key, atom, unnamed } of other.atoms) {
+      if (this.has(key)) continue;
       // An owner without resourceNames covers any name.
-      if (atom.resourceNames && this.keys.has(atomKey({ ...atom, resourceNames: [] }))) continue;
+      if (unnamed !== undefined && this.has(unnamed)) continue;
       if (!this.wild.some((w) => ruleCovers(w, atom))) return false;
     }
     return true;
   }
+}
+
+const indexes = new WeakMap<readonly PolicyRule[], CoverIndex>();
+
+/** The CoverIndex of a role's rules, made once: the same roles are compared for many subjects. */
+export function coverIndexOf(rules: readonly PolicyRule[]): CoverIndex {
+  let i = indexes.get(rules);
+  if (!i) indexes.set(rules, (i = new CoverIndex(rules)));
+  return i;
 }
 
 const isWild = (r: PolicyRule): boolean =>
@@ -116,17 +140,11 @@ const isWild = (r: PolicyRule): boolean =>
 
 const SEP = '\u0000';
 
-/** One broken-down permission as a string, and back. */
+/** One broken-down permission as a string. */
 const atomKey = (a: PolicyRule): string =>
   a.nonResourceURLs?.length
     ? `u${SEP}${a.nonResourceURLs[0]}${SEP}${a.verbs[0]}`
     : `r${SEP}${a.apiGroups![0]}${SEP}${a.resources![0]}${SEP}${a.verbs[0]}${SEP}${a.resourceNames?.[0] ?? ''}`;
-
-function fromKey(key: string): PolicyRule {
-  const [kind, a, b, c, name] = key.split(SEP);
-  if (kind === 'u') return { nonResourceURLs: [a], verbs: [b] };
-  return name ? { apiGroups: [a], resources: [b], verbs: [c], resourceNames: [name] } : { apiGroups: [a], resources: [b], verbs: [c] };
-}
 
 /** CompactRules (registry version): single group+resource rules without names merge their verbs. */
 export function compactRules(rules: readonly PolicyRule[]): PolicyRule[] {

@@ -440,6 +440,24 @@ export class RbacEvaluator {
     return true;
   }
 
+  /**
+   * The roles the bindings of exactly one scope ("" = the ClusterRoleBindings, else the RoleBindings
+   * of that namespace) grant the user, each once, in lister order; roleRefs that do not resolve
+   * grant nothing. RulesFor is the rules of scope "" and then of the namespace.
+   */
+  rolesBound(user: UserInfo, scope: string): Array<Role | ClusterRole> {
+    const idx = scope === '' ? this.derived.clusterBindings : this.derived.namespaceBindings.get(scope);
+    const list = scope === '' ? this.policy.clusterRoleBindings : this.policy.roleBindings;
+    const out: Array<Role | ClusterRole> = [];
+    for (const i of idx?.candidates(user) ?? []) {
+      const binding: Binding = list[i];
+      if (!binding.subjects.some((s) => appliesToUser(user, s, scope))) continue;
+      const resolved = this.resolveRoleRef(binding, scope);
+      if (!('error' in resolved) && !out.includes(resolved.role)) out.push(resolved.role);
+    }
+    return out;
+  }
+
   /** RBAC's answer alone (RBACAuthorizer.Authorize): allow or no opinion, never deny. */
   authorizeRbac(user: UserInfo, attrs: RequestAttributes): Decision {
     let found: RuleSource | undefined;
