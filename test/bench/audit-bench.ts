@@ -1,5 +1,5 @@
-// `npm run bench`, third section: `kubeid audit` of the synthetic cluster (test/bench/synthetic.ts,
-// the same ~93,500 objects as the first section): workspace, escalation search from every subject,
+// `npm run bench`, last section: `kubeid audit` of the synthetic cluster of 100,500 RBAC objects
+// (test/bench/synthetic.ts HUNDRED_K_SIZE, the cluster section's, plus its 2,200 Namespaces): workspace, escalation search from every subject,
 // unused and dangling access, the Markdown report, and peak memory. Reports, never asserts.
 import { cpus, loadavg } from 'node:os';
 import { manifestsFromObjects } from '../../server/src/core/manifest/parse';
@@ -7,7 +7,7 @@ import { buildWorkspace } from '../../server/src/core/policy/workspace';
 import { audit } from '../../server/src/core/audit/report';
 import { toMarkdown } from '../../server/src/core/audit/render';
 import { print, type Row } from './table';
-import { generateCluster, type Json, type SyntheticCluster } from './synthetic';
+import { generateCluster, HUNDRED_K_SIZE, type Json, type SyntheticCluster } from './synthetic';
 
 const SEED = 20240601;
 const TARGET_MS = 30_000;
@@ -32,7 +32,7 @@ function main(): void {
   console.log(`\nkubeid audit benchmark — node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n`);
   const rows: Row[] = [];
   const row = (measure: string, value: string, target?: string, ok?: boolean) => rows.push({ measure, value, target, ok });
-  const cluster = generateCluster(SEED);
+  const cluster = generateCluster(SEED, HUNDRED_K_SIZE);
   const objects = KINDS.map((k) => k.items(cluster).map((o) => ({ apiVersion: k.apiVersion, kind: k.kind, ...o })));
   row('objects', count(objects.reduce((n, l) => n + l.length, 0)));
 

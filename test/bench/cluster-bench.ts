@@ -13,12 +13,10 @@ import { computeMatrix, MATRIX_VERBS } from '../../server/src/core/cluster/matri
 import { DEFAULT_SCHEDULER } from '../../server/src/core/cluster/scheduler';
 import { loadSnapshot, RBAC_KINDS, snapshotPolicy } from '../../server/src/core/cluster/snapshot';
 import { startTestApiServer } from '../helpers/apiserver/index';
-import { FULL_SIZE, generateCluster } from './synthetic';
+import { generateCluster, HUNDRED_K_SIZE } from './synthetic';
 import { print, type Row } from './table';
 
 const SEED = 20240601;
-/** 2,200 namespaces of 10 Roles, 30 RoleBindings and 5 ServiceAccounts, plus 1,500 cluster objects: 100,500 RBAC objects. */
-const SIZE = { ...FULL_SIZE, namespaces: 2200 };
 const MATRIX_RESOURCES = 200;
 const LATENCY_MS = 20;
 
@@ -79,7 +77,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const row = (measure: string, value: string, target?: string, ok?: boolean) => rows.push({ measure, value, target, ok });
   try {
-    const c = generateCluster(SEED, SIZE);
+    const c = generateCluster(SEED, HUNDRED_K_SIZE);
     const objects = [...c.serviceAccounts, ...c.roles, ...c.roleBindings, ...c.clusterRoles, ...c.clusterRoleBindings] as object[];
     const big = await startTestApiServer({ objects, defaults: false });
     try {

@@ -52,6 +52,9 @@ export const FULL_SIZE: SyntheticSize = {
   groups: 300,
 };
 
+/** The cluster of the issues' targets: 2,200 namespaces of 10 Roles, 30 RoleBindings and 5 ServiceAccounts, plus 1,500 cluster objects: 100,500 RBAC objects. */
+export const HUNDRED_K_SIZE: SyntheticSize = { ...FULL_SIZE, namespaces: 2200 };
+
 /** mulberry32: small, fast and good enough to pick names. */
 export class Rng {
   private a: number;
