@@ -5,9 +5,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeTokenKubeconfig } from '../helpers/kubeconfig';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { repoPath, repoRoot } from '../helpers/repo';
 
@@ -107,22 +108,7 @@ test('a kind the server refuses: the report says what it could not read and make
 test('an unreachable server, refused credentials and a silent server: exit 2 with one clear line', (t) => {
   t.after(() => server.clearFaults());
   const refused = join(dir, 'refused');
-  writeFileSync(
-    refused,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': 'x',
-      clusters: [
-        {
-          name: 'c',
-          cluster: { server: 'https://127.0.0.1:1', 'certificate-authority-data': Buffer.from(server.caPem).toString('base64') },
-        },
-      ],
-      users: [{ name: 'u', user: { token: TOKEN } }],
-      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-    }),
-  );
+  writeTokenKubeconfig(refused, { url: 'https://127.0.0.1:1', caPem: server.caPem }, TOKEN);
   const down = kubeid(['audit'], refused);
   assert.equal(down.code, 2);
   assert.equal(down.out, '');

@@ -4,9 +4,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeTokenKubeconfig } from '../helpers/kubeconfig';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { repoPath, repoRoot } from '../helpers/repo';
 
@@ -158,22 +159,7 @@ test('no PATH: a partial snapshot is stated; a cluster that lists nothing or can
 
   const token = 'jane-token-5f1d0c9e7a2b';
   const refused = join(mkdtempSync(join(tmpdir(), 'kubeid-cli-graph-')), 'refused');
-  writeFileSync(
-    refused,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': 'x',
-      clusters: [
-        {
-          name: 'c',
-          cluster: { server: 'https://127.0.0.1:1', 'certificate-authority-data': Buffer.from(server.caPem).toString('base64') },
-        },
-      ],
-      users: [{ name: 'u', user: { token } }],
-      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-    }),
-  );
+  writeTokenKubeconfig(refused, { url: 'https://127.0.0.1:1', caPem: server.caPem }, token);
   const r = kubeid(['graph', '-o', out, '--kubeconfig', refused]);
   assert.equal(r.code, 2);
   assert.equal(r.out, '');

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClusterSource } from '../../server/src/cluster/adapter';
@@ -14,7 +14,7 @@ import { ClusterError } from '../../server/src/core/cluster/source';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { kubectlFor, kubectlVersion, type Kubectl } from '../helpers/apiserver/kubectl';
 import { repoPath, repoRoot } from '../helpers/repo';
-import { writeExecKubeconfig } from '../helpers/exec-kubeconfig';
+import { writeExecKubeconfig, writeTokenKubeconfig } from '../helpers/kubeconfig';
 
 const RG = 'rbac.authorization.k8s.io';
 const TOKENS = {
@@ -207,21 +207,8 @@ test('discovery reads aggregated and legacy documents alike, CRDs included', asy
 });
 
 test('an unreachable server and an untrusted certificate give one clear line', async () => {
-  const write = (name: string, server: string, ca: string) => {
-    const f = join(dir, name);
-    writeFileSync(
-      f,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        'current-context': 'x',
-        clusters: [{ name: 'c', cluster: { server, 'certificate-authority-data': Buffer.from(ca).toString('base64') } }],
-        users: [{ name: 'u', user: { token: 'jane-token-5f1d0c9e7a2b' } }],
-        contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-      }),
-    );
-    return f;
-  };
+  const write = (name: string, url: string, caPem: string) =>
+    writeTokenKubeconfig(join(dir, name), { url, caPem }, 'jane-token-5f1d0c9e7a2b');
   const refused = await KubeClusterSource.connect({ kubeconfig: write('refused', 'https://127.0.0.1:1', server.caPem) });
   await assert.rejects(refused.whoami(), {
     code: 'unreachable',

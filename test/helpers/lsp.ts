@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import type { ServerStatus } from '../../server/src/protocol';
+import type { ClusterStatus, ServerStatus } from '../../server/src/protocol';
 import { repoPath } from './repo';
 
 export interface LspSession {
@@ -24,6 +24,25 @@ export interface LspSession {
   change(uri: string, version: number, text: string): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The kubeid/clusterStatus notifications so far. */
+export const clusterStatuses = (s: LspSession): ClusterStatus[] =>
+  s.notifications.filter((n) => n.method === 'kubeid/clusterStatus').map((n) => n.params as ClusterStatus);
+
+/** The first cluster status after the `from`th that is not "loading": the connection settled. */
+export const clusterSettled = (s: LspSession, from = 0): Promise<ClusterStatus> =>
+  s.until('a settled cluster status', () =>
+    clusterStatuses(s)
+      .slice(from)
+      .find((x) => x.state !== 'loading'),
+  );
+
+/** The diagnostics of a check on a document once `pred` holds for them. */
+export const diagnosticsOf = (s: LspSession, uri: string, code: string, what: string, pred: (ds: Diagnostic[]) => boolean) =>
+  s.until(what, () => {
+    const ds = s.diagnostics.get(uri)?.filter((d) => d.code === code);
+    return ds && pred(ds) ? ds : undefined;
+  });
 
 export interface StartOptions {
   initializationOptions?: unknown;

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditResult, ClusterStatus } from '../../server/src/protocol';
+import type { AuditResult } from '../../server/src/protocol';
 import { startTestApiServer } from '../helpers/apiserver/index';
-import { startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
+import { clusterSettled, startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
 import { repoPath } from '../helpers/repo';
 
 /** The index a link of the page carries: `command:kubeid.openAuditLink?[i]`. */
@@ -76,12 +76,7 @@ test('kubeid/audit of the connected cluster: its objects, linked as live objects
     await offline.stop();
     await api.stop();
   });
-  const settled = await connected.until('the cluster loaded', () =>
-    connected.notifications
-      .filter((n) => n.method === 'kubeid/clusterStatus')
-      .map((n) => n.params as ClusterStatus)
-      .find((x) => x.state !== 'loading'),
-  );
+  const settled = await clusterSettled(connected);
   assert.equal(settled.state, 'ready', settled.message);
 
   const r: AuditResult = await connected.conn.sendRequest('kubeid/audit', { source: 'cluster' });

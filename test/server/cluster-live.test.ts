@@ -8,10 +8,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CompletionList, Diagnostic, Hover, Location } from 'vscode-languageserver-protocol';
-import type { ClusterStatus, EffectivePermissionsResult, LiveObjectResult } from '../../server/src/protocol';
+import type { CompletionList, Hover, Location } from 'vscode-languageserver-protocol';
+import type { EffectivePermissionsResult, LiveObjectResult } from '../../server/src/protocol';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
-import { positionOf, startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
+import { clusterSettled, diagnosticsOf, positionOf, startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
 
 const RG = 'rbac.authorization.k8s.io';
 const LIVE_ONLY = {
@@ -104,23 +104,9 @@ async function serve(connected = true, text = RBAC): Promise<{ s: LspSession; ur
   return { s, uri: pathToFileURL(join(folder, 'rbac.yaml')).href };
 }
 
-const settled = (s: LspSession) =>
-  s.until('a settled cluster status', () =>
-    s.notifications
-      .filter((n) => n.method === 'kubeid/clusterStatus')
-      .map((n) => n.params as ClusterStatus)
-      .find((x) => x.state !== 'loading'),
-  );
-
-const diagnosticsOf = (s: LspSession, uri: string, code: string, what: string, pred: (ds: Diagnostic[]) => boolean) =>
-  s.until(what, () => {
-    const ds = s.diagnostics.get(uri)?.filter((d) => d.code === code);
-    return ds && pred(ds) ? ds : undefined;
-  });
-
 test('an object that differs from the live one is marked drift at its name, with a quick fix; changing the cluster or the file to match clears it', async () => {
   const { s, uri } = await serve();
-  assert.equal((await settled(s)).state, 'ready');
+  assert.equal((await clusterSettled(s)).state, 'ready');
   const [d] = await diagnosticsOf(s, uri, 'drift', 'the drift of reader', (ds) => ds.length === 1);
   assert.equal(
     d.message,
@@ -155,7 +141,7 @@ test('an object that differs from the live one is marked drift at its name, with
 
 test('kubeid/liveObject: the live object as YAML without managedFields; a clear error when it is gone or not connected', async () => {
   const { s } = await serve();
-  await settled(s);
+  await clusterSettled(s);
   const r = await s.conn.sendRequest<LiveObjectResult>('kubeid/liveObject', { kind: 'ClusterRole', name: 'reader' });
   assert.equal(r.context, 'admin');
   assert.match(r.text, /^apiVersion: rbac.authorization.k8s.io\/v1\nkind: ClusterRole\nmetadata:\n {2}name: reader\n/);
@@ -176,7 +162,7 @@ test('kubeid/liveObject: the live object as YAML without managedFields; a clear 
     message: 'kubeid does not read Secret objects from the cluster, so it cannot show Secret shop/token',
   });
   const offline = await serve(false);
-  await settled(offline.s);
+  await clusterSettled(offline.s);
   await assert.rejects(offline.s.conn.sendRequest('kubeid/liveObject', { kind: 'ClusterRole', name: 'reader' }), {
     message: /^kubeid is not connected to a cluster: /,
   });
@@ -184,7 +170,7 @@ test('kubeid/liveObject: the live object as YAML without managedFields; a clear 
 
 test('a roleRef found only in the cluster: definition goes to its live document, hover shows its live rules', async () => {
   const { s, uri } = await serve();
-  await settled(s);
+  await clusterSettled(s);
   await diagnosticsOf(s, uri, 'drift', 'the snapshot in the analysis', (ds) => ds.length === 1);
   const position = positionOf(RBAC, 'name: live-auditor', 0, 'name: '.length + 2);
   const defs = await s.conn.sendRequest<Location[]>('textDocument/definition', { textDocument: { uri }, position });
@@ -216,7 +202,7 @@ test('a CRD the cluster serves completes and is not flagged while connected; off
   assert.match(flagged.message as string, /"example\.com"/);
 
   const { s, uri } = await serve();
-  await settled(s);
+  await clusterSettled(s);
   await diagnosticsOf(s, uri, 'drift', 'the connected analysis', (ds) => ds.length === 1);
   for (const code of ['unknown-api-group', 'unknown-resource', 'unknown-verb'])
     assert.deepEqual(
@@ -240,7 +226,7 @@ rules:
   - {apiGroups: [example.org], resources: [gadgets], verbs: [get]}
 `;
   const { s, uri } = await serve(true, role);
-  await settled(s);
+  await clusterSettled(s);
   await diagnosticsOf(s, uri, 'unknown-api-group', 'example.org unknown', (ds) => ds.length === 1);
   const crd = {
     ...WIDGETS_CRD,
@@ -264,13 +250,13 @@ test('while connected, "Effective permissions" is evaluated over the live cluste
     });
   const events = (r: EffectivePermissionsResult) => r.rows.some((row) => row[0] === 'events' && row[3] === '[list]');
   const offline = await serve(false);
-  await settled(offline.s);
+  await clusterSettled(offline.s);
   const off = await ask(offline.s);
   assert.equal(events(off), false, 'the workspace binding names a role only the cluster has');
   assert.match(off.basis ?? '', /^offline/);
 
   const { s, uri } = await serve();
-  await settled(s);
+  await clusterSettled(s);
   await diagnosticsOf(s, uri, 'drift', 'the connected analysis', (ds) => ds.length === 1);
   const live = await ask(s);
   assert.ok(events(live), JSON.stringify(live.rows));

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import type { ClusterStatus } from '../../server/src/protocol';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
-import { positionOf, startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
+import { clusterSettled, diagnosticsOf, positionOf, startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
 
 const RG = 'rbac.authorization.k8s.io';
 const LIVE_ROLE = {
@@ -78,21 +77,6 @@ async function serve(config = kubeconfig): Promise<{ s: LspSession; uri: string;
   return { s, uri: pathToFileURL(join(folder, 'bindings.yaml')).href, folder };
 }
 
-const settled = (s: LspSession) =>
-  s.until('a settled cluster status', () =>
-    s.notifications
-      .filter((n) => n.method === 'kubeid/clusterStatus')
-      .map((n) => n.params as ClusterStatus)
-      .find((x) => x.state !== 'loading'),
-  );
-
-/** The diagnostics of a check once `pred` holds for them. */
-const diagnosticsOf = (s: LspSession, uri: string, code: string, what: string, pred: (ds: Diagnostic[]) => boolean) =>
-  s.until(what, () => {
-    const ds = s.diagnostics.get(uri)?.filter((d) => d.code === code);
-    return ds && pred(ds) ? ds : undefined;
-  });
-
 /** A diagnostic's message (the server sends plain strings). */
 const text = (d: Diagnostic): string => d.message as string;
 const about = (ds: Diagnostic[], name: string) => ds.filter((d) => text(d).includes(JSON.stringify(name)));
@@ -111,7 +95,7 @@ test('a ClusterRole and a ServiceAccount found only in the cluster are not missi
   assert.match(text(offAccounts[0]), /"live-bot"/);
 
   const { s, uri } = await serve();
-  assert.equal((await settled(s)).state, 'ready');
+  assert.equal((await clusterSettled(s)).state, 'ready');
   const ds = await diagnosticsOf(s, uri, 'missing-role', 'only the role found nowhere', (d) => d.length === 1);
   assert.deepEqual(about(ds, 'live-auditor'), []);
   assert.match(
@@ -126,7 +110,7 @@ test('a ClusterRole and a ServiceAccount found only in the cluster are not missi
 
 test('a ClusterRole applied to the cluster while connected clears the diagnostic; removing it brings it back', async () => {
   const { s, uri } = await serve();
-  await settled(s);
+  await clusterSettled(s);
   await diagnosticsOf(s, uri, 'missing-role', 'no-such-role reported', (ds) => about(ds, 'no-such-role').length === 1);
   api.apply({ ...LIVE_ROLE, metadata: { name: 'no-such-role' } });
   try {
@@ -142,7 +126,7 @@ test('a cluster that refuses to list clusterroles gets no claim that a role does
   api.fault({ path: `/apis/${RG}/v1/clusterroles`, method: 'GET', status: 403 });
   try {
     const { s, uri } = await serve();
-    assert.equal((await settled(s)).state, 'partial');
+    assert.equal((await clusterSettled(s)).state, 'partial');
     const ds = await diagnosticsOf(
       s,
       uri,
@@ -171,7 +155,7 @@ test('a cluster that refuses to list clusterroles gets no claim that a role does
 
 test('completion of a roleRef name offers the cluster’s ClusterRoles, marked (cluster)', async () => {
   const { s, uri } = await serve();
-  await settled(s);
+  await clusterSettled(s);
   await diagnosticsOf(s, uri, 'missing-role', 'the snapshot in the analysis', (ds) => ds.length === 1);
   const position = positionOf(BINDINGS, 'name: live-auditor', 0, 'name: '.length);
   const list = await s.conn.sendRequest<CompletionList>('textDocument/completion', { textDocument: { uri }, position });

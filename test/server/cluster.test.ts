@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { AccessMatrixResult, ClusterStatus, ContextsResult, WhoAmIResult } from '../../server/src/protocol';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
-import { startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
-import { writeExecKubeconfig } from '../helpers/exec-kubeconfig';
+import { clusterSettled, clusterStatuses, startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
+import { writeExecKubeconfig } from '../helpers/kubeconfig';
 
 const RG = 'rbac.authorization.k8s.io';
 const TOKENS = {
@@ -76,16 +76,6 @@ async function serve(opts: { trusted?: boolean; kubeconfig?: string; folder?: st
   return s;
 }
 
-const statuses = (s: LspSession): ClusterStatus[] =>
-  s.notifications.filter((n) => n.method === 'kubeid/clusterStatus').map((n) => n.params as ClusterStatus);
-/** The first status after `from` that is not "loading": the connection settled. */
-const settled = (s: LspSession, from = 0) =>
-  s.until('a settled cluster status', () =>
-    statuses(s)
-      .slice(from)
-      .find((x) => x.state !== 'loading'),
-  );
-
 async function request<T>(s: LspSession, method: string, params?: unknown, token?: CancellationTokenSource): Promise<T> {
   const r = token ? await s.conn.sendRequest<T>(method, params, token.token) : await s.conn.sendRequest<T>(method, params);
   answers.push(r);
@@ -97,7 +87,7 @@ const cell = (m: AccessMatrixResult, resource: string, verb: string) =>
 
 test('the status names the context, cluster, namespace and user; loading shows progress; watches keep it current', async () => {
   const s = await serve();
-  const ready = await settled(s);
+  const ready = await clusterSettled(s);
   assert.equal(ready.state, 'ready', ready.message);
   assert.equal(ready.context, 'admin');
   assert.equal(ready.namespace, 'shop');
@@ -107,7 +97,7 @@ test('the status names the context, cluster, namespace and user; loading shows p
   assert.deepEqual(ready.missing, []);
   const bindings = ready.objects.RoleBinding;
   assert.ok(bindings >= 1 && ready.objects.ClusterRole > 50 && ready.objects.Namespace >= 1, JSON.stringify(ready.objects));
-  const loading = statuses(s).find((x) => x.state === 'loading');
+  const loading = clusterStatuses(s).find((x) => x.state === 'loading');
   assert.equal(loading?.context, 'admin', 'a loading status comes first');
   const progress = s.notifications.filter((n) => n.method === '$/progress').map((n) => n.params.value as { kind: string; title?: string });
   assert.ok(
@@ -116,17 +106,17 @@ test('the status names the context, cluster, namespace and user; loading shows p
   );
   await s.until('the end of the progress', () => s.notifications.find((x) => x.method === '$/progress' && x.params.value.kind === 'end'));
 
-  const n = statuses(s).length;
+  const n = clusterStatuses(s).length;
   api.apply(binding('RoleBinding', 'jane-deploys-too', 'deployer', 'jane', 'shop'));
   const changed = await s.until('the new RoleBinding', () =>
-    statuses(s)
+    clusterStatuses(s)
       .slice(n)
       .find((x) => x.objects.RoleBinding === bindings + 1),
   );
   assert.equal(changed.state, 'ready');
   api.remove('RoleBinding', 'shop', 'jane-deploys-too');
   await s.until('the RoleBinding removed', () =>
-    statuses(s)
+    clusterStatuses(s)
       .slice(n)
       .find((x) => x.objects.RoleBinding === bindings),
   );
@@ -136,7 +126,7 @@ test('a 403 on rolebindings gives a partial status naming what is missing; the m
   api.fault({ path: `/apis/${RG}/v1/rolebindings`, method: 'GET', status: 403 });
   try {
     const s = await serve();
-    const partial = await settled(s);
+    const partial = await clusterSettled(s);
     assert.equal(partial.state, 'partial');
     assert.deepEqual(
       partial.missing.map((m) => m.resource),
@@ -166,7 +156,7 @@ test('a 403 on rolebindings gives a partial status naming what is missing; the m
 
 test('contexts are listed; switching context reloads, switching namespace does not', async () => {
   const s = await serve();
-  await settled(s);
+  await clusterSettled(s);
   const ctx = await request<ContextsResult>(s, 'kubeid/contexts');
   assert.deepEqual(ctx.contexts.map((c) => c.name).sort(), ['admin', 'jane', 'limited']);
   assert.equal(ctx.current, 'admin');
@@ -177,13 +167,13 @@ test('contexts are listed; switching context reloads, switching namespace does n
   assert.equal(jane.user, 'jane');
   assert.equal(jane.state, 'partial', 'jane may list pods only');
   assert.ok(jane.missing.some((m) => m.resource === `clusterroles.${RG}`));
-  assert.equal(statuses(s).at(-1)?.context, 'jane', 'the status notification follows');
+  assert.equal(clusterStatuses(s).at(-1)?.context, 'jane', 'the status notification follows');
 
   const before = api.requests().length;
   const ns = await request<ClusterStatus>(s, 'kubeid/switchContext', { namespace: 'default' });
   assert.equal(ns.namespace, 'default');
   assert.equal(ns.context, 'jane');
-  assert.equal(statuses(s).at(-1)?.namespace, 'default');
+  assert.equal(clusterStatuses(s).at(-1)?.namespace, 'default');
   assert.equal(
     api
       .requests()
@@ -209,7 +199,7 @@ test('contexts are listed; switching context reloads, switching namespace does n
 
 test('whoami names the user, groups, how the kubeconfig authenticates, the warning and the rules', async () => {
   const s = await serve();
-  await settled(s);
+  await clusterSettled(s);
   const admin = await request<WhoAmIResult>(s, 'kubeid/whoami', {});
   assert.equal(admin.user.name, 'kubeid-admin');
   assert.deepEqual(admin.user.groups, ['system:masters', 'system:authenticated']);
@@ -232,7 +222,7 @@ test('whoami names the user, groups, how the kubeconfig authenticates, the warni
 
 test('the access matrix agrees with the server cell by cell; only reviews carry Impersonate-* headers', async () => {
   const s = await serve();
-  await settled(s);
+  await clusterSettled(s);
   const before = api.requests().length;
   const m = await request<AccessMatrixResult>(s, 'kubeid/accessMatrix', { subject: { kind: 'User', name: 'jane' }, namespace: 'shop' });
   assert.equal(m.identity, 'User jane');
@@ -303,7 +293,7 @@ test('the access matrix agrees with the server cell by cell; only reviews carry 
 
 test('a refused impersonation is one clear error naming the permission needed', async () => {
   const s = await serve();
-  await settled(s);
+  await clusterSettled(s);
   await request(s, 'kubeid/switchContext', { context: 'jane' });
   await assert.rejects(request(s, 'kubeid/accessMatrix', { subject: { kind: 'User', name: 'alice' }, namespace: 'shop' }), (e: Error) => {
     assert.match(e.message, /User "jane" cannot impersonate resource "users"/);
@@ -314,7 +304,7 @@ test('a refused impersonation is one clear error naming the permission needed', 
 
 test('cancelling the matrix stops sending reviews', async () => {
   const s = await serve();
-  await settled(s);
+  await clusterSettled(s);
   const reviews = () => api.requests().filter((r) => r.path.endsWith('/selfsubjectaccessreviews')).length;
   const start = reviews();
   api.fault({ path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', delayMs: 400 });
@@ -350,27 +340,27 @@ test('an exec plugin of a kubeconfig inside an untrusted workspace never runs; t
   const ws = writeWorkspace({});
   const { file, marker } = writeExecKubeconfig(ws, api, 'jane-token-7d2c9a41e8f0');
   const s = await serve({ trusted: false, kubeconfig: file, folder: ws });
-  const refused = await settled(s);
+  const refused = await clusterSettled(s);
   assert.equal(refused.state, 'error');
   assert.match(refused.message ?? '', /refusing to run the exec plugin .* inside the untrusted workspace .*Trust the workspace/);
   assert.equal(existsSync(marker), false, 'the plugin did not run');
   await assert.rejects(request(s, 'kubeid/whoami', {}), /not connected to a cluster: refusing to run/);
   assert.equal(existsSync(marker), false);
 
-  const n = statuses(s).length;
+  const n = clusterStatuses(s).length;
   await s.conn.sendNotification('kubeid/workspaceTrust', { trusted: true });
-  const ready = await settled(s, n);
+  const ready = await clusterSettled(s, n);
   assert.equal(ready.state, 'partial', ready.message);
-  assert.equal(ready.user, 'p');
+  assert.equal(ready.user, 'u', 'the kubeconfig user of the context');
   assert.equal(existsSync(marker), true, 'trusted: the plugin runs');
   assert.equal((await request<WhoAmIResult>(s, 'kubeid/whoami', {})).user.name, 'jane');
 });
 
 test('without any kubeconfig the status is "off" and says where kubeid looked; a missing kubeid.kubeconfig is an error', async () => {
-  const off = await settled(await serve({ kubeconfig: '' }));
+  const off = await clusterSettled(await serve({ kubeconfig: '' }));
   assert.equal(off.state, 'off');
   assert.match(off.message ?? '', /no kubeconfig: .*\.kube\/config does not exist and KUBECONFIG is not set/);
-  const missing = await settled(await serve({ kubeconfig: join(home, 'nope.yaml') }));
+  const missing = await clusterSettled(await serve({ kubeconfig: join(home, 'nope.yaml') }));
   assert.equal(missing.state, 'error');
   assert.match(missing.message ?? '', /kubeconfig .*nope\.yaml does not exist/);
 });
