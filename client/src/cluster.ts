@@ -1,6 +1,6 @@
 // The extension's side of the live cluster: a status-bar item with the kube context and namespace,
-// "kubeid: Switch Context" and "kubeid: Who Am I". The language server holds the connection; this
-// module only shows what it reports and asks it questions.
+// "kubeid: Switch Context" and "kubeid: Who Am I" (which offers the identity in the access graph). The
+// language server holds the connection; this module only shows what it reports and asks it questions.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
@@ -11,6 +11,8 @@ import {
   type ClusterStatus,
   type WhoAmIResult,
 } from '../../server/src/protocol';
+import { splitServiceAccountUsername } from '../../server/src/core/rbac/identity';
+import { SHOW_ACCESS_GRAPH } from './graph-panel';
 
 /** Where the context and namespace picked in this workspace are remembered (sent back in initializationOptions). */
 export const PICKED_CONTEXT = 'kubeid.cluster.picked';
@@ -124,11 +126,23 @@ export class ClusterView implements vscode.Disposable {
     this.whoamiChanged.fire(WHOAMI);
     const doc = await vscode.workspace.openTextDocument(WHOAMI);
     await vscode.window.showTextDocument(doc, { preview: true });
+    // Not awaited: the toast stays until the user acts on it or closes it.
+    void vscode.window.showInformationMessage(`kubeid: you are ${r.user.name} in context ${r.context}`, SHOW_IN_GRAPH).then((pick) => {
+      if (pick === SHOW_IN_GRAPH) void vscode.commands.executeCommand(SHOW_ACCESS_GRAPH, identityNodes(r.user), 'cluster');
+    });
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+const SHOW_IN_GRAPH = 'Show in Access Graph';
+
+/** The graph nodes of an identity, the user itself first, then its groups: bindings may name either. */
+function identityNodes(user: WhoAmIResult['user']): string[] {
+  const sa = splitServiceAccountUsername(user.name);
+  return [sa ? `ServiceAccount:${sa.namespace}/${sa.name}` : `User:${user.name}`, ...user.groups.map((g) => `Group:${g}`)];
 }
 
 /** A quick pick of the cluster's namespaces that also takes a typed name. */

@@ -26,8 +26,8 @@ class GraphPanel {
   private data: GraphData | undefined;
   /** The JSON of the graph last sent: a change that leaves the graph as it was sends nothing. */
   private sent: string | undefined;
-  /** A node to reveal once the graph is shown. */
-  private pending: string | undefined;
+  /** Nodes to reveal once the graph is shown: the first of them it has. */
+  private pending: string[] = [];
   /** A refresh running, and whether another was asked for meanwhile. */
   private refreshing: Promise<void> | undefined;
   private again = false;
@@ -54,11 +54,25 @@ class GraphPanel {
     });
   }
 
-  reveal(nodeId: string | undefined): void {
+  /** Shows the panel, with `source` if given, and focuses the first of `nodeIds` that the graph has. */
+  reveal(nodeIds: string[], source?: GraphSourceKind): void {
     this.panel.reveal();
-    if (!nodeId) return;
-    if (this.data) this.post({ type: 'reveal', nodeId });
-    else this.pending = nodeId;
+    if (source && source !== this.source) {
+      this.source = source;
+      this.pending = nodeIds;
+      // A new panel loads when its webview is ready; a shown one now.
+      if (this.data) void this.load();
+      return;
+    }
+    if (this.data) this.revealFirst(nodeIds);
+    else this.pending = nodeIds;
+  }
+
+  private revealFirst(nodeIds: string[]): void {
+    if (!nodeIds.length) return;
+    const id = nodeIds.find((i) => this.data?.nodes.some((n) => n.id === i));
+    if (id) this.post({ type: 'reveal', nodeId: id });
+    else void vscode.window.showInformationMessage(`kubeid: the access graph has no node for ${nodeIds.join(', ')}: no binding names it.`);
   }
 
   private post(m: HostToWebview): void {
@@ -90,8 +104,8 @@ class GraphPanel {
     this.sent = undefined;
     try {
       await this.send();
-      if (this.pending) this.post({ type: 'reveal', nodeId: this.pending });
-      this.pending = undefined;
+      this.revealFirst(this.pending);
+      this.pending = [];
     } catch (e) {
       this.post({ type: 'error', message: `kubeid: the access graph could not be built: ${(e as Error).message}` });
     }
@@ -197,8 +211,9 @@ export function refreshGraphPanel(): void {
 
 export function registerGraphPanel(context: vscode.ExtensionContext, client: LanguageClient): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(SHOW_ACCESS_GRAPH, (nodeId?: unknown) => {
-      const id = typeof nodeId === 'string' ? nodeId : undefined;
+    // Arguments: a node id or a list of them (the first the graph has is focused), and the source to show.
+    vscode.commands.registerCommand(SHOW_ACCESS_GRAPH, (nodeIds?: unknown, source?: unknown) => {
+      const ids = (Array.isArray(nodeIds) ? nodeIds : [nodeIds]).filter((i): i is string => typeof i === 'string');
       if (!current) {
         const panel = vscode.window.createWebviewPanel('kubeid.accessGraph', 'kubeid: Access Graph', vscode.ViewColumn.Active, {
           enableScripts: true,
@@ -207,7 +222,7 @@ export function registerGraphPanel(context: vscode.ExtensionContext, client: Lan
         current = new GraphPanel(panel, client, context.extensionUri);
         panel.onDidDispose(() => (current = undefined));
       }
-      current.reveal(id);
+      current.reveal(ids, source === 'cluster' || source === 'workspace' ? source : undefined);
     }),
   ];
 }

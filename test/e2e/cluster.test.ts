@@ -102,6 +102,20 @@ void describe('kubeid in code-server, connected to a cluster', { skip, timeout: 
     await squiggle.first().waitFor({ state: 'detached', timeout: slow });
   });
 
+  void it('"kubeid: Who Am I" shows the identity and offers it in the access graph of the cluster', async () => {
+    const { page } = editor!;
+    await editor!.runCommand('kubeid: Who Am I');
+    await page.locator('.tab', { hasText: 'Who Am I.md' }).waitFor({ timeout: slow });
+    assert.match(await editor!.text(), /^# Who am I: `kubeid-admin`/);
+    const toast = page.locator('.notification-toast', { hasText: 'you are kubeid-admin in context admin' });
+    await toast.getByRole('button', { name: 'Show in Access Graph' }).click();
+    // kubeid-admin has no binding of its own: the graph focuses its first group that one names.
+    const graph = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await graph.locator('g.node[data-id="Group:system:masters"]').waitFor({ timeout: slow });
+    assert.equal(await graph.locator('#source').inputValue(), 'cluster');
+    await page.locator('.tab', { hasText: 'kubeid: Access Graph' }).locator('.codicon-close').click();
+  });
+
   void it('"kubeid: Check Access As…" opens the access matrix with the server\'s answers', async () => {
     const page = editor!.page;
     await editor!.runCommand('kubeid: Check Access As…');
