@@ -40,7 +40,7 @@ const COMPLETION_WARM_UP = 10;
 /** Completions sent right after an edit, before the server has re-analysed (the typing case). */
 const AFTER_EDIT = 4;
 const IN_PROCESS_REPEATS = 3;
-const KUBEID_DEBOUNCE_MS = 10; // server/src/server.ts scheduleRefresh, for edits in the editor
+const KUBEID_DEBOUNCE_MS = 2; // server/src/server.ts scheduleRefresh, for edits in the editor
 const YAML_LS_DEBOUNCE_MS = 200; // yaml-language-server's validationDelayMs
 
 const TARGET_EDIT_MS = 100;

@@ -17,17 +17,22 @@ export const automountUnneeded: Check = {
   summary: 'An API token is mounted (by the ServiceAccount or the pod spec) but the account holds no permissions of its own',
   run(ctx: CheckContext): Finding[] {
     const accounts = accountsOf(ctx);
-    const byAccount = new Map<string, Workload[]>();
-    for (const w of ctx.workspace.workloads) {
-      const k = `${w.namespace}/${serviceAccountOf(w)}`;
-      const list = byAccount.get(k);
-      if (list) list.push(w);
-      else byAccount.set(k, [w]);
-    }
+    // Built on the first ServiceAccount: after an edit, `ctx.objects` often holds none.
+    let byAccount: Map<string, Workload[]> | undefined;
+    const runningAs = (sa: ServiceAccount): Workload[] => {
+      if (!byAccount) {
+        byAccount = new Map();
+        for (const w of ctx.workspace.workloads) {
+          const k = `${w.namespace}/${serviceAccountOf(w)}`;
+          const list = byAccount.get(k);
+          if (list) list.push(w);
+          else byAccount.set(k, [w]);
+        }
+      }
+      return byAccount.get(`${sa.metadata.namespace ?? ''}/${sa.metadata.name}`) ?? [];
+    };
     const own = ctx.objects.flatMap(({ object, manifest }) =>
-      object.kind === 'ServiceAccount'
-        ? accountFinding(accounts, object, manifest, byAccount.get(`${object.metadata.namespace ?? ''}/${object.metadata.name}`) ?? [])
-        : [],
+      object.kind === 'ServiceAccount' ? accountFinding(accounts, object, manifest, runningAs(object)) : [],
     );
     return [...own, ...ctx.workloads.flatMap((w) => workloadFinding(accounts, w))];
   },

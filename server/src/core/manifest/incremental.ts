@@ -166,26 +166,30 @@ const trees = new WeakMap<Manifest, { root: Manifest; delta: number }>();
  * again (their objects are reused moved, manifest incremental decoding in policy/workspace.ts).
  */
 function movedManifest(m: Manifest, d: number, file: string, doc: number): Manifest {
-  const out = { file, doc, apiVersion: m.apiVersion, kind: m.kind, name: m.name, value: m.value } as Manifest;
-  if (m.item !== undefined) out.item = m.item;
-  if (m.namespace !== undefined) out.namespace = m.namespace;
-  out.span = { start: m.span.start + d, end: m.span.end + d };
   const from = trees.get(m) ?? { root: m, delta: 0 };
   let source: { root: Manifest; delta: number } | undefined = { root: from.root, delta: from.delta + d };
-  trees.set(out, source);
   let node: YMap | undefined;
-  Object.defineProperty(out, 'node', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
+  // A getter in the literal, not Object.defineProperty: the manifest keeps a fast object shape.
+  const out: Manifest = {
+    file,
+    doc,
+    apiVersion: m.apiVersion,
+    kind: m.kind,
+    name: m.name,
+    value: m.value,
+    span: { start: m.span.start + d, end: m.span.end + d },
+    get node(): YMap {
       if (source) {
         node = shiftNode(source.root.node, source.delta);
         source = undefined;
         trees.delete(out); // copies of this one now move its own tree
       }
-      return node;
+      return node!;
     },
-  });
+  };
+  if (m.item !== undefined) out.item = m.item;
+  if (m.namespace !== undefined) out.namespace = m.namespace;
+  trees.set(out, source);
   return out;
 }
 
