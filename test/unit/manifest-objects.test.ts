@@ -141,13 +141,13 @@ test('manifests carry names, item indexes, the object itself and virtual spans; 
     ],
   );
   assert.equal(file.manifests[0].value, role);
-  // Item i fills [i·2³², (i+1)·2³²) of a virtual text: the object holding a span is found as in a file.
+  // Item i fills [i·2¹³, (i+1)·2¹³) of a virtual text: the object holding a span is found as in a file.
   const [m0, m1] = file.manifests;
   assert.deepEqual(
     [m0.span, m1.span],
     [
-      { start: 5 * 2 ** 32, end: 6 * 2 ** 32 },
-      { start: 6 * 2 ** 32, end: 7 * 2 ** 32 },
+      { start: 5 * 2 ** 13, end: 6 * 2 ** 13 },
+      { start: 6 * 2 ** 13, end: 7 * 2 ** 13 },
     ],
   );
   // Each node and key is one position in document order; a node's span covers its subtree.
@@ -161,6 +161,15 @@ test('manifests carry names, item indexes, the object itself and virtual spans; 
   assert.ok(!(spanAt(root, ['rules', 0]).end > verb.start), 'rule 0 ends before rule 1 starts');
   assert.deepEqual(m0.node, m0.node, 'the same spans each time the tree is built');
   assert.deepEqual(toPlain(file.manifests[1].node), objects[2]);
+
+  // An object of more nodes than its range holds: its last nodes share the range's last position,
+  // and no span reaches into the next object's range.
+  const many = Array.from({ length: 3000 }, (_, i) => ({ apiGroups: [''], resources: [`r${i}`], verbs: ['get', 'list'] }));
+  const big = manifestsFromObjects([{ ...role, rules: many }, role], 'cluster').manifests;
+  const last = spanAt(big[0].node, ['rules', 2999, 'verbs', 1]);
+  assert.deepEqual(last, { start: big[0].span.end - 1, end: big[0].span.end });
+  assert.equal(big[0].node.span.end, big[1].span.start);
+  assert.ok(spanAt(big[0].node, ['rules', 10]).end < big[0].span.end, 'the first rules keep positions of their own');
 });
 
 test('undefined values are left out as JSON leaves them; absurd nesting is a problem, not an exception', () => {

@@ -257,12 +257,14 @@ function makeManifest(file: string, doc: number, node: YMap, item?: number): Man
 
 /**
  * Trees built from plain data have no text to point into: their spans are positions in a virtual
- * text where item i fills [i·2³², (i+1)·2³²) and each node (and key) is one position in document
- * order, a node's span covering its subtree. A finding still names one element of one object, and
+ * text where item i fills [i·2¹³, (i+1)·2¹³) and each node (and key) is one position in document
+ * order, a node's span covering its subtree. (Small numbers stay V8 small integers up to 131,072
+ * items; an item of more than 8,192 nodes gives its last ones the item's last position, so a span
+ * never leaves its item.) A finding still names one element of one object, and
  * the object holding it is found by its span as in a file (the graph's risk colours of live
  * objects). These spans are never shown as lines and columns: the file has no text.
  */
-const ITEM_STRIDE = 2 ** 32;
+const ITEM_STRIDE = 2 ** 13;
 
 /**
  * Already-decoded JSON objects (the items of an API server list) as a ParsedFile whose manifests'
@@ -314,7 +316,7 @@ class ObjectManifest implements Manifest {
   }
 
   get node(): YMap {
-    return plainTree(this.value, { next: this.span.start }) as YMap;
+    return plainTree(this.value, { next: this.span.start, end: this.span.end }) as YMap;
   }
 }
 
@@ -340,9 +342,18 @@ function nestsTooDeep(v: object, depth: number): boolean {
   return false;
 }
 
-/** The tree of a JSON value, its spans counted from `at` (see ITEM_STRIDE); undefined values are left out of objects, as JSON.stringify does. */
-function plainTree(v: unknown, at: { next: number }): YNode {
-  const start = at.next++;
+/** Positions of the virtual text still free in an item: `next` up to `end` (exclusive). */
+interface Positions {
+  next: number;
+  end: number;
+}
+
+/** The next position; once the item's range is used up, its last one. */
+const take = (at: Positions): number => (at.next < at.end ? at.next++ : at.end - 1);
+
+/** The tree of a JSON value, its spans taken from `at` (see ITEM_STRIDE); undefined values are left out of objects, as JSON.stringify does. */
+function plainTree(v: unknown, at: Positions): YNode {
+  const start = take(at);
   if (typeof v !== 'object' || v === null) {
     const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
     return { type: 'scalar', value, span: { start, end: at.next } };
@@ -356,7 +367,7 @@ function plainTree(v: unknown, at: { next: number }): YNode {
   for (const key of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[key];
     if (x === undefined) continue;
-    const k = at.next++;
+    const k = take(at);
     entries.push({ key, keySpan: { start: k, end: k + 1 }, value: plainTree(x, at) });
   }
   return { type: 'map', entries, span: { start, end: at.next } };
