@@ -6,7 +6,9 @@
 // resourceNames, namespaces and the bind/escalate rules hold. Other steps change identity, and a
 // request is made as one identity: those never combine. Who reaches cluster-admin is found for
 // every subject at once, searching backwards from it; other gains by a bounded search forwards
-// from each subject. "Any service account of namespace N" is one pool, not N edges.
+// from each subject. "Any service account of namespace N" is one pool, not N edges. Constrained
+// impersonation (spec §8.3) leads to the target identity seen through the requestor's
+// impersonate-on:<mode>:<verb> rules: a node holding only what both allow.
 import { coversAll, FULL_AUTHORITY } from '../checks/grants';
 import { CoverIndex, coverIndexOf, holdsAll } from '../rbac/covers';
 import { RbacEvaluator, type Binding, type RuleSource } from '../rbac/evaluator';
@@ -17,7 +19,7 @@ import { serviceAccountOf, tokenMount } from '../manifest/workloads';
 import type { Workspace } from '../policy/workspace';
 import { grantOf, type Grant } from './objects';
 
-export type NodeKind = 'User' | 'Group' | 'ServiceAccount' | 'RoleGrant' | 'ClusterAdmin' | 'Admission';
+export type NodeKind = 'User' | 'Group' | 'ServiceAccount' | 'RoleGrant' | 'Constrained' | 'ClusterAdmin' | 'Admission';
 
 /** An identity or capability a path passes through. */
 export interface NodeRef {
@@ -36,6 +38,7 @@ export type StepKind =
   | 'pod-exec'
   | 'rbac-escalate'
   | 'impersonate'
+  | 'constrained-impersonate'
   | 'nodes-proxy'
   | 'csr-approve'
   | 'admission-write';
@@ -86,6 +89,8 @@ export interface GraphNode {
   /** the identity it started from, and every binding made on the way ("scope/kind/name"). */
   base?: Node;
   made?: string[];
+  /** For a Constrained node: the identity impersonated, and the requestor whose impersonate-on:<mode>:<verb> rules every request must pass. */
+  filter?: Filter;
   edges?: Edge[];
   /** Per scope: the roles its bindings of exactly that scope grant ("" = its ClusterRoleBindings). */
   roles: Map<string, Array<Role | ClusterRole>>;
@@ -99,6 +104,14 @@ export interface GraphNode {
 }
 
 type Node = GraphNode;
+
+type Mode = 'serviceaccount' | 'user-info' | 'arbitrary-node';
+
+interface Filter {
+  target: Node;
+  from: Node;
+  mode: Mode;
+}
 
 /** Rules indexed for Covers (spec §6.3), and whether they hold each role asked about. */
 interface Owner {
@@ -117,6 +130,7 @@ export interface Edge {
 }
 
 const CERTS = 'certificates.k8s.io';
+const AUTHN = 'authentication.k8s.io';
 const ADMISSION = 'admissionregistration.k8s.io';
 const WORKLOADS: Array<[string, string]> = [
   ['', 'pods'],
@@ -141,6 +155,7 @@ const ASKED = new Set([
   'clusterrolebindings',
   'users',
   'groups',
+  'nodes',
   'nodes/proxy',
   'signers',
   'mutatingwebhookconfigurations',
@@ -336,6 +351,17 @@ export class EscalationGraph {
     });
   }
 
+  /** `target` as `from` may use it through constrained impersonation in `mode`: only the requests both allow. */
+  private constrained(from: Node, target: Node, mode: Mode): Node {
+    const key = `Constrained:${mode}:${target.ref.key}@${from.ref.key}`;
+    return this.node(key, () => ({
+      ref: { key, kind: 'Constrained', label: `${target.ref.label} (constrained to impersonate-on:${mode} of ${from.ref.label})` },
+      user: target.user,
+      ev: this.ev,
+      filter: { target, from, mode },
+    }));
+  }
+
   /** Every subject the bindings name (system:masters aside), as nodes to start from. */
   subjects(): Node[] {
     const out: Node[] = [];
@@ -349,11 +375,33 @@ export class EscalationGraph {
   private rolesOf(n: Node, scope: string): Array<Role | ClusterRole> {
     let r = n.roles.get(scope);
     if (!r) {
-      r = n.ev.rolesBound(n.user, scope);
-      if (n.held) r = [...new Set([...this.rolesOf(n.held, scope), ...r])];
+      const filter = (n.base ?? n).filter;
+      if (n.filter) r = [this.filtered(this.rulesOf(n.filter.target, scope), n.filter, scope)];
+      else {
+        r = n.ev.rolesBound(n.user, scope);
+        // A role bound for a constrained identity is used through the same filter.
+        if (filter) r = r.map((role) => this.filtered(role.rules, filter, scope));
+        if (n.held) r = [...new Set([...this.rolesOf(n.held, scope), ...r])];
+      }
       n.roles.set(scope, r);
     }
     return r;
+  }
+
+  /**
+   * The rules' permissions that the requestor's impersonate-on:<mode>:<verb> rules in `scope` allow too
+   * (verb "*" included; "impersonate-on:<mode>:*" is no wildcard, RBAC matches verbs exactly).
+   */
+  private filtered(rules: readonly PolicyRule[], f: Filter, scope: string): ClusterRole {
+    const prefix = `impersonate-on:${f.mode}:`;
+    const allowed = this.rulesOf(f.from, scope).flatMap((r) => {
+      const verbs = r.verbs.includes('*')
+        ? ['*']
+        : r.verbs.flatMap((v) => (v.startsWith(prefix) && v !== `${prefix}*` ? [v.slice(prefix.length)] : []));
+      return verbs.length && r.resources?.length ? [{ ...r, verbs }] : [];
+    });
+    const name = `(${f.target.ref.label} within impersonate-on:${f.mode} of ${f.from.ref.label})`;
+    return { kind: 'ClusterRole', metadata: { name }, rules: rules.flatMap((a) => allowed.flatMap((b) => meetRules(a, b))) };
   }
 
   rulesOf(n: Node, namespace: string): PolicyRule[] {
@@ -379,6 +427,7 @@ export class EscalationGraph {
     if (n.scopes) return n.scopes;
     const out = new Set<string>();
     if (n.held) for (const ns of [...this.scopesOf(n.held), n.scope!]) if (ns) out.add(ns);
+    if (n.filter) for (const ns of [...this.scopesOf(n.filter.target), ...this.scopesOf(n.filter.from)]) if (ns) out.add(ns);
     for (const key of [`u:${n.user.name}`, ...n.user.groups.map((g) => `g:${g}`)])
       for (const ns of this.namespacesBySubject.get(key) ?? []) out.add(ns);
     return (n.scopes = ['', ...[...out].sort()]);
@@ -436,8 +485,27 @@ export class EscalationGraph {
     return o;
   }
 
+  /** The grant of a request made as the node; made as a constrained identity, the requestor's impersonate-on grant must allow it too. */
   private grant(n: Node, verb: string, group: string, resource: string, sub: string, namespace: string, name = ''): Grant | undefined {
-    const held = n.held && this.grant(n.held, verb, group, resource, sub, namespace, name);
+    const g = this.identityGrant(n, verb, group, resource, sub, namespace, name);
+    const f = (n.base ?? n).filter;
+    if (!g || !f) return g;
+    const on = this.grant(f.from, `impersonate-on:${f.mode}:${verb}`, group, resource, sub, namespace, name);
+    if (!on) return undefined;
+    const by = on.allowedBy === 'system:masters' ? 'system:masters' : `${on.role?.kind ?? ''} ${on.role?.name ?? ''}`.trim();
+    return { ...g, permission: `${g.permission}, and ${on.permission} for ${f.from.ref.label} (${by})` };
+  }
+
+  private identityGrant(
+    n: Node,
+    verb: string,
+    group: string,
+    resource: string,
+    sub: string,
+    namespace: string,
+    name: string,
+  ): Grant | undefined {
+    const held = n.held && this.identityGrant(n.held, verb, group, resource, sub, namespace, name);
     if (held) return held;
     const d = n.ev.authorize(n.user, { resourceRequest: true, verb, apiGroup: group, resource, subresource: sub, namespace, name });
     if (!d.allowed) return undefined;
@@ -501,6 +569,7 @@ export class EscalationGraph {
       this.secretEdges(n, ns, out, clusterWide);
       this.accountEdges(n, ns, out, clusterWide, 'token-request', 'create', 'serviceaccounts', 'token');
       this.accountEdges(n, ns, out, clusterWide, 'impersonate', 'impersonate', 'serviceaccounts', '');
+      this.constrainedAccountEdges(n, ns, out);
       this.execEdges(n, ns, out, clusterWide);
       this.bindEdges(n, ns, out);
       this.bindingUpdateEdges(n, ns, out);
@@ -508,6 +577,7 @@ export class EscalationGraph {
     }
     if (scopes.includes('') && this.askedRulesOf(n, '').length) {
       this.impersonateEdges(n, out);
+      this.constrainedUserEdges(n, out);
       this.nodesProxyEdges(n, out);
       this.csrEdges(n, out);
       this.admissionEdges(n, out);
@@ -720,7 +790,11 @@ export class EscalationGraph {
         (this.grant(n, 'update', RBAC_GROUP, resource, '', reqNs, role.metadata.name) ??
           this.grant(n, 'patch', RBAC_GROUP, resource, '', reqNs, role.metadata.name));
       if (!escalate || !update) continue;
-      const target = ns ? this.roleGrant(n, ns, EVERY_PERMISSION, `every permission in namespace ${ns}`) : this.clusterAdmin;
+      // Through constrained impersonation, every permission of the identity is still only what impersonate-on allows.
+      const target =
+        ns || (n.base ?? n).filter
+          ? this.roleGrant(n, ns, EVERY_PERMISSION, `every permission ${ns ? `in namespace ${ns}` : 'cluster-wide'}`)
+          : this.clusterAdmin;
       out.push({
         kind: 'rbac-escalate',
         action: () => `add every permission to ${role.kind} ${role.metadata.name}, which ${describeHolder(source.binding)} grants it`,
@@ -757,6 +831,87 @@ export class EscalationGraph {
         grants: [asUser, g],
         to: [group === MASTERS ? this.clusterAdmin : this.group(group)],
       });
+    }
+  }
+
+  /** Whether some rule of the node lets it make a request as an identity impersonated in this mode. */
+  private impersonatesOn(n: Node, mode: Mode): boolean {
+    const prefix = `impersonate-on:${mode}:`;
+    return this.scopesOf(n).some((s) =>
+      this.rulesOf(n, s).some((r) => r.resources?.length && r.verbs.some((v) => v === '*' || v.startsWith(prefix))),
+    );
+  }
+
+  /**
+   * Whether legacy impersonation of the identity is a step already (the "*" verb grants both): it holds
+   * all a constrained one would. Made once per node from the edges so far (every identity, pools too).
+   */
+  private impersonatedBy(out: Edge[]): (target: Node) => boolean {
+    const legacy = new Set<Node | string>();
+    for (const e of out) if (e.kind === 'impersonate') for (const x of e.to ?? [`pool:${e.pool}`]) legacy.add(x);
+    return (t) =>
+      legacy.has(t) || legacy.has('pool:') || (t.ref.kind === 'ServiceAccount' && legacy.has(`pool:${t.user.name.split(':')[2]}`));
+  }
+
+  private constrainedEdge(n: Node, target: Node, mode: Mode, grants: Grant[], out: Edge[]): void {
+    const to = this.constrained(n, target, mode);
+    if (out.some((e) => e.to?.includes(to))) return;
+    out.push({
+      kind: 'constrained-impersonate',
+      action: () => `impersonate ${target.ref.label} (constrained, ${mode} mode: only requests allowed by impersonate-on:${mode}:<verb>)`,
+      grants,
+      to: [to],
+    });
+  }
+
+  /** Constrained impersonation of a service account (spec §8.3): impersonate:serviceaccount on it, in its namespace. */
+  private constrainedAccountEdges(n: Node, ns: string, out: Edge[]): void {
+    const verb = 'impersonate:serviceaccount';
+    const names = this.names(n, ns, verb, AUTHN, 'serviceaccounts');
+    if ((names !== 'any' && !names.length) || this.isClusterAdmin(n) || !this.impersonatesOn(n, 'serviceaccount')) return;
+    const impersonated = this.impersonatedBy(out);
+    for (const t of this.accountsIn(ns)) {
+      const [, , tns, name] = t.user.name.split(':');
+      if ((names !== 'any' && !names.includes(name)) || impersonated(t)) continue;
+      const g = this.grant(n, verb, AUTHN, 'serviceaccounts', '', tns, name);
+      if (g) this.constrainedEdge(n, t, 'serviceaccount', [g], out);
+    }
+  }
+
+  /**
+   * Constrained impersonation of a user: user-info mode, or arbitrary-node mode for a node's username;
+   * a group in user-info mode, with some user, never system:masters (spec §8.3).
+   */
+  private constrainedUserEdges(n: Node, out: Edge[]): void {
+    const NODE = 'system:node:';
+    const modes = (['user-info', 'arbitrary-node'] as const).map((mode) => {
+      const resource = mode === 'user-info' ? 'users' : 'nodes';
+      const names = this.names(n, '', `impersonate:${mode}`, AUTHN, resource);
+      return { mode, resource, names: (names === 'any' || names.length) && this.impersonatesOn(n, mode) ? names : [] };
+    });
+    if (modes.every((m) => m.names !== 'any' && !m.names.length) || this.isClusterAdmin(n)) return;
+    const impersonatedBy = this.impersonatedBy(out);
+    let asUser: Grant | undefined;
+    for (const u of this.users) {
+      if (u.startsWith('system:serviceaccount:')) continue;
+      const { mode, resource, names } = modes[u.startsWith(NODE) ? 1 : 0];
+      const name = mode === 'user-info' ? u : u.slice(NODE.length);
+      if (names !== 'any' && !names.includes(name)) continue;
+      // A user impersonated already is still the user that Impersonate-Group needs.
+      const impersonated = impersonatedBy(this.user(u));
+      if (impersonated && (mode !== 'user-info' || asUser)) continue;
+      const g = this.grant(n, `impersonate:${mode}`, AUTHN, resource, '', '', name);
+      if (!g) continue;
+      if (mode === 'user-info') asUser ??= g;
+      if (!impersonated) this.constrainedEdge(n, this.user(u), mode, [g], out);
+    }
+    const user = (modes[0].names === 'any' && this.grant(n, 'impersonate:user-info', AUTHN, 'users', '', '')) || asUser;
+    const groups = this.names(n, '', 'impersonate:user-info', AUTHN, 'groups');
+    if (!user || (groups !== 'any' && !groups.length)) return;
+    for (const group of this.groups) {
+      if (group === MASTERS || !group || (groups !== 'any' && !groups.includes(group)) || impersonatedBy(this.group(group))) continue;
+      const g = this.grant(n, 'impersonate:user-info', AUTHN, 'groups', '', '', group);
+      if (g) this.constrainedEdge(n, this.group(group), 'user-info', [user, g], out);
     }
   }
 
@@ -934,6 +1089,35 @@ function idOf(role: Role | ClusterRole): number {
   let id = ids.get(role);
   if (id === undefined) ids.set(role, (id = nextId++));
   return id;
+}
+
+/** Of one value list each, those both allow ("*": any); none when they share none. */
+function meet(a: readonly string[], b: readonly string[]): string[] {
+  if (a.includes('*')) return [...b];
+  if (b.includes('*')) return [...a];
+  return a.filter((x) => b.includes(x));
+}
+
+/** The resources both lists match (resourceMatches: "*", the name, "*\/sub"). */
+function meetResources(a: readonly string[], b: readonly string[]): string[] {
+  const out = new Set<string>();
+  const within = (x: string, y: string) => y === '*' || x === y || (y.startsWith('*/') && x.endsWith(y.slice(1)));
+  for (const x of a)
+    for (const y of b)
+      if (within(x, y)) out.add(x);
+      else if (within(y, x)) out.add(y);
+  return [...out];
+}
+
+/** The resource requests two rules both allow, as one rule (none when disjoint). */
+function meetRules(a: PolicyRule, b: PolicyRule): PolicyRule[] {
+  const verbs = meet(a.verbs, b.verbs);
+  const apiGroups = meet(a.apiGroups ?? [], b.apiGroups ?? []);
+  const resources = meetResources(a.resources ?? [], b.resources ?? []);
+  const [an, bn] = [a.resourceNames ?? [], b.resourceNames ?? []];
+  const resourceNames = !an.length ? bn : !bn.length ? an : an.filter((x) => bn.includes(x));
+  if (!verbs.length || !apiGroups.length || !resources.length || (an.length && bn.length && !resourceNames.length)) return [];
+  return [{ verbs, apiGroups, resources, ...(resourceNames.length ? { resourceNames } : {}) }];
 }
 
 /** What a rewritten role can hold: every permission (what escalate allows writing). */
