@@ -244,8 +244,8 @@ interface Derived {
   roles: Map<string, number>;
   clusterBindings: BindingIndex;
   namespaceBindings: Map<string, BindingIndex>;
-  /** Every RoleBinding, whatever its namespace (who is bound where, and to what). */
-  roleBindings: BindingIndex;
+  /** Every RoleBinding, whatever its namespace (who is bound where, and to what): built on first use, as answers do not need it. */
+  roleBindings?: BindingIndex;
 }
 
 /** Whether two bindings are filed alike in a BindingIndex. */
@@ -305,7 +305,6 @@ function derive(policy: Policy, opts: EvaluatorOptions, before: Derived | undefi
         : positions(policy.roles, (r) => `${r.metadata.namespace ?? ''}/${r.metadata.name}`),
     clusterBindings: new BindingIndex(),
     namespaceBindings: new Map<string, BindingIndex>(),
-    roleBindings: new BindingIndex(),
   };
   if (reuse && replacedInPlace<Binding>(reuse.input.clusterRoleBindings, policy.clusterRoleBindings, filedAlike)) {
     out.clusterBindings = reuse.clusterBindings;
@@ -321,7 +320,6 @@ function derive(policy: Policy, opts: EvaluatorOptions, before: Derived | undefi
       let idx = out.namespaceBindings.get(ns);
       if (!idx) out.namespaceBindings.set(ns, (idx = new BindingIndex()));
       idx.add(rb, i, ns);
-      out.roleBindings.add(rb, i, ns);
     });
   }
   return out;
@@ -368,8 +366,9 @@ export class RbacEvaluator {
    * where they grant ('' cluster-wide): the ClusterRoleBindings, then the RoleBindings, in lister order.
    */
   bindingsNaming(username: string): Array<{ binding: Binding; scope: string }> {
-    const { clusterBindings, roleBindings } = this.derived;
+    const { clusterBindings } = this.derived;
     const { policy } = this;
+    const roleBindings = this.allRoleBindings();
     return [
       ...clusterBindings.naming(username).map((i) => ({ binding: policy.clusterRoleBindings[i], scope: '' })),
       ...roleBindings
@@ -383,13 +382,24 @@ export class RbacEvaluator {
    * (namespace '') by ClusterRoleBindings and RoleBindings anywhere; in lister order.
    */
   bindingsTo(kind: 'Role' | 'ClusterRole', namespace: string, name: string): Binding[] {
-    const { clusterBindings, namespaceBindings, roleBindings } = this.derived;
+    const { clusterBindings, namespaceBindings } = this.derived;
     const { policy } = this;
     if (kind === 'Role') return (namespaceBindings.get(namespace)?.to(kind, name) ?? []).map((i) => policy.roleBindings[i]);
     return [
       ...clusterBindings.to(kind, name).map((i): Binding => policy.clusterRoleBindings[i]),
-      ...roleBindings.to(kind, name).map((i) => policy.roleBindings[i]),
+      ...this.allRoleBindings()
+        .to(kind, name)
+        .map((i) => policy.roleBindings[i]),
     ];
+  }
+
+  private allRoleBindings(): BindingIndex {
+    let idx = this.derived.roleBindings;
+    if (!idx) {
+      idx = this.derived.roleBindings = new BindingIndex();
+      this.policy.roleBindings.forEach((rb, i) => idx!.add(rb, i, rb.metadata.namespace ?? ''));
+    }
+    return idx;
   }
 
   /** Namespaces that hold at least one RoleBinding. */
