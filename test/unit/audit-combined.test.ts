@@ -3,22 +3,9 @@
 // identity, which never combines; impersonating a uid or user extras alone is no identity (spec §8).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EscalationGraph, type SubjectEscalation } from '../../server/src/core/audit/escalation';
-import { loadWorkspace, type Workspace } from '../../server/src/core/policy/workspace';
-import { repoPath } from '../helpers/repo';
+import { escalationFixture, shape } from '../helpers/escalation';
 
-let cached: Workspace | undefined;
-const workspace = async (): Promise<Workspace> => (cached ??= await loadWorkspace([repoPath('test/fixtures/audit/combined.yaml')]));
-
-async function searchFrom(user: string): Promise<SubjectEscalation> {
-  const g = new EscalationGraph(await workspace());
-  const root = g.subjects().find((n) => n.ref.key === `User:${user}`);
-  assert.ok(root, `User ${user} is a subject`);
-  return g.search(root);
-}
-
-const shape = (r: SubjectEscalation) =>
-  r.paths.map((p) => [p.target.label, p.clusterAdmin, ...p.steps.map((s) => `${s.kind} → ${s.to.label}`)]);
+const searchFrom = escalationFixture('combined.yaml');
 
 test('a bound role combines with what the subject held: the CSR it may create, approved with the role’s grants', async () => {
   const r = await searchFrom('hana');

@@ -3,22 +3,9 @@
 // so the requestor gains only what both allow; neither alone is a step, system:masters never a target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EscalationGraph, type SubjectEscalation } from '../../server/src/core/audit/escalation';
-import { loadWorkspace, type Workspace } from '../../server/src/core/policy/workspace';
-import { repoPath } from '../helpers/repo';
+import { escalationFixture, shape } from '../helpers/escalation';
 
-let cached: Workspace | undefined;
-const workspace = async (): Promise<Workspace> => (cached ??= await loadWorkspace([repoPath('test/fixtures/audit/constrained.yaml')]));
-
-async function searchFrom(user: string): Promise<SubjectEscalation> {
-  const g = new EscalationGraph(await workspace());
-  const root = g.subjects().find((n) => n.ref.key === `User:${user}`);
-  assert.ok(root, `User ${user} is a subject`);
-  return g.search(root);
-}
-
-const shape = (r: SubjectEscalation) =>
-  r.paths.map((p) => [p.target.label, p.clusterAdmin, ...p.steps.map((s) => `${s.kind} → ${s.to.label}`)]);
+const searchFrom = escalationFixture('constrained.yaml');
 
 const asBuilder = (user: string) => `ServiceAccount ci/builder (constrained to impersonate-on:serviceaccount of User ${user})`;
 

@@ -3,22 +3,9 @@
 // whose role one may bind; each with the near misses that must not be paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EscalationGraph, type SubjectEscalation } from '../../server/src/core/audit/escalation';
-import { loadWorkspace, type Workspace } from '../../server/src/core/policy/workspace';
-import { repoPath } from '../helpers/repo';
+import { escalationFixture, shape } from '../helpers/escalation';
 
-let cached: Workspace | undefined;
-const workspace = async (): Promise<Workspace> => (cached ??= await loadWorkspace([repoPath('test/fixtures/audit/steps.yaml')]));
-
-async function searchFrom(user: string): Promise<SubjectEscalation> {
-  const g = new EscalationGraph(await workspace());
-  const root = g.subjects().find((n) => n.ref.key === `User:${user}`);
-  assert.ok(root, `User ${user} is a subject`);
-  return g.search(root);
-}
-
-const shape = (r: SubjectEscalation) =>
-  r.paths.map((p) => [p.target.label, p.clusterAdmin, ...p.steps.map((s) => `${s.kind} → ${s.to.label}`)]);
+const searchFrom = escalationFixture('steps.yaml');
 
 test('exec into a running pod takes its service account: any pod of the namespace, or the Pod named', async () => {
   for (const [user, binding] of [
