@@ -354,27 +354,7 @@ test('inside VS Code: a graph sent again after a workspace change is drawn in th
   const graphOf = (text: string) =>
     encodeGraph(workspaceGraph(buildWorkspace([parseManifestText(text, 'rbac.yaml')], { defaults: false }), 'workspace'));
   // The page of the panel: no data inside, the graph comes from the host.
-  const html = join(mkdtempSync(join(tmpdir(), 'kubeid-graph-live-')), 'panel.html');
-  writeFileSync(
-    html,
-    graphPage({ nonce: randomBytes(18).toString('base64'), title: 'panel', script: { inline: webviewBundle(repoPath('dist')) } }),
-  );
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.addInitScript(`{
-    let state;
-    window.acquireVsCodeApi = () => ({
-      postMessage: (m) => (window.__posted = [...(window.__posted || []), m]),
-      getState: () => state,
-      setState: (s) => (state = s),
-    });
-  }`);
-  await page.goto(pathToFileURL(html).href);
-  await page.waitForFunction(() =>
-    (((globalThis as unknown as PageGlobals).__posted as Array<{ type: string }> | undefined) ?? []).some((m) => m.type === 'ready'),
-  );
-  const send = (data: unknown) => page.evaluate(`window.postMessage(${JSON.stringify({ type: 'graph', data })}, '*')`);
+  const { page, errors, send } = await openPanel();
   await send(graphOf(rbac));
   await page.waitForSelector('body[data-ready="true"]');
   await page.selectOption('#namespace', 'shop');
