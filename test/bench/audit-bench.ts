@@ -7,19 +7,10 @@ import { buildWorkspace } from '../../server/src/core/policy/workspace';
 import { audit } from '../../server/src/core/audit/report';
 import { toMarkdown } from '../../server/src/core/audit/render';
 import { print, type Row } from './table';
-import { generateCluster, HUNDRED_K_SIZE, type Json, type SyntheticCluster } from './synthetic';
+import { generateCluster, HUNDRED_K_SIZE, KINDS } from './synthetic';
 
 const SEED = 20240601;
 const TARGET_MS = 30_000;
-
-const KINDS: Array<{ kind: string; apiVersion: string; items: (c: SyntheticCluster) => Json[] }> = [
-  { kind: 'Namespace', apiVersion: 'v1', items: (c) => c.namespaces },
-  { kind: 'ServiceAccount', apiVersion: 'v1', items: (c) => c.serviceAccounts },
-  { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.roles },
-  { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.roleBindings },
-  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.clusterRoles },
-  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.clusterRoleBindings },
-];
 
 const now = (): bigint => process.hrtime.bigint();
 const msSince = (t: bigint): number => Number(now() - t) / 1e6;

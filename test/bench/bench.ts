@@ -14,7 +14,7 @@ import type { RequestAttributes, UserInfo } from '../../server/src/core/rbac/typ
 import { defaultPolicy } from '../../server/src/core/policy/defaults';
 import { mergePolicies } from '../../server/src/core/policy/merge';
 import { print, type Row } from './table';
-import { FULL_SIZE, Rng, canIQueries, generateCluster, namespaceName, randomRequest, type Json, type SyntheticCluster } from './synthetic';
+import { FULL_SIZE, KINDS, Rng, canIQueries, generateCluster, namespaceName, randomRequest } from './synthetic';
 
 const SEED = 20240601;
 const CAN_I_QUERIES = 20_000;
@@ -60,15 +60,6 @@ class MemorySampler {
     this.heap = Math.max(this.heap, m.heapUsed);
   }
 }
-
-const KINDS: Array<{ kind: string; apiVersion: string; items: (c: SyntheticCluster) => Json[] }> = [
-  { kind: 'Namespace', apiVersion: 'v1', items: (c) => c.namespaces },
-  { kind: 'ServiceAccount', apiVersion: 'v1', items: (c) => c.serviceAccounts },
-  { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.roles },
-  { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.roleBindings },
-  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.clusterRoles },
-  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.clusterRoleBindings },
-];
 
 /** JSON text → objects → manifests → policy → merged with the defaults → evaluator, stage by stage. */
 function load(texts: readonly string[], mem: MemorySampler) {

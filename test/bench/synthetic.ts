@@ -375,3 +375,13 @@ export function randomRequest(rng: Rng, namespace: string): RequestAttributes {
   const ns = r < 0.15 && (verb === 'list' || verb === 'watch') ? '' : namespace;
   return { resourceRequest: true, verb, namespace: ns, apiGroup, resource, subresource, name: ns === '' ? '' : name };
 }
+
+/** The kinds of a synthetic cluster, each with its objects (without apiVersion and kind). */
+export const KINDS: Array<{ kind: string; apiVersion: string; items: (c: SyntheticCluster) => Json[] }> = [
+  { kind: 'Namespace', apiVersion: 'v1', items: (c) => c.namespaces },
+  { kind: 'ServiceAccount', apiVersion: 'v1', items: (c) => c.serviceAccounts },
+  { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.roles },
+  { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.roleBindings },
+  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.clusterRoles },
+  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', items: (c) => c.clusterRoleBindings },
+];
