@@ -3,6 +3,7 @@
 // the language server calls this on every keystroke, the CLI on whole repositories.
 import { Composer, Parser, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Alias, Document, Node as YamlNode, Pair } from 'yaml';
+import { readBlockYaml } from './block-yaml';
 
 export interface Span {
   start: number;
@@ -134,6 +135,19 @@ const PLAIN_TOKENS = new Set(['document', 'comment', 'newline', 'space']);
  * as inside a file (incremental.ts relies on it).
  */
 export function parseDocuments(out: ParsedFile, maxNodes: number): { docs: number; plain: boolean } {
+  const block = readBlockYaml(out.text, maxNodes, MAX_DEPTH);
+  if (!block) return composeDocuments(out, maxNodes);
+  out.comments.push(...block.comments);
+  const problem = (code: ProblemCode, message: string, span?: Span): void => {
+    out.problems.push(makeProblem(out.file, out.lineStarts, code, message, span));
+  };
+  block.docs.forEach((root, index) => root && addObjects(out, root, index, problem));
+  // The reader accepts no directive, `...` or error: one document or none is plain.
+  return { docs: block.docs.length, plain: block.docs.length <= 1 };
+}
+
+/** parseDocuments through yaml's Parser and Composer: all of YAML. Exported for the test that holds the fast path to it. */
+export function composeDocuments(out: ParsedFile, maxNodes: number): { docs: number; plain: boolean } {
   const { text, file, lineStarts } = out;
   const problem = (code: ProblemCode, message: string, span?: Span): void => {
     out.problems.push(makeProblem(file, lineStarts, code, message, span));
