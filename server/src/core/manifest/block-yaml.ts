@@ -455,6 +455,7 @@ class Reader {
     const close = isMap ? RBRACE : RBRACKET;
     const items: YNode[] = [];
     const entries: YEntry[] = [];
+    const keys = new Set<string>();
     let i = p + 1;
     while (t.charCodeAt(i) === SPACE) i++;
     if (t.charCodeAt(i) !== close) {
@@ -465,7 +466,8 @@ class Reader {
           // `key: value` only: no `{a}`, `{a: }` or `{a:b}`.
           if (t.charCodeAt(i) !== COLON || t.charCodeAt(i + 1) !== SPACE) throw GIVE_UP;
           const key = this.keyText(keyStart, i);
-          if (key === '<<' || entries.some((e) => e.key === key)) throw GIVE_UP;
+          if (key === '<<' || keys.has(key)) throw GIVE_UP;
+          keys.add(key);
           const keySpan = { start: keyStart, end: i };
           i += 2;
           while (t.charCodeAt(i) === SPACE) i++;
