@@ -84,9 +84,33 @@ const SCALARS = [
   '{ name: x, ns: "y" }',
   '{a: b:c}',
   '🚀 team',
+  // multi-line plain scalars: § is the indent of a continuation line
+  'one\n§two',
+  'one\n\n§two\n§three',
+  'word\n§ indented more  ',
+  '1\n§2',
+  'one\n§two # c',
+  'one # c\n§two',
+  'a\n§-b\n§c:d',
 ];
 /** Values the reader leaves to the full path, valid YAML or not. */
-const REFUSED = ['"es\\"cape"', '"open', '[a, ]', '[a:, b]', '{a}', '[unclosed', '&anchor x', '*alias', '!tag x', '|', '? x', 'a: b'];
+const REFUSED = [
+  '"es\\"cape"',
+  '"open',
+  '[a, ]',
+  '[a:, b]',
+  '{a}',
+  '[unclosed',
+  '&anchor x',
+  '*alias',
+  '!tag x',
+  '|',
+  '? x',
+  'a: b',
+  'one\n§two: three',
+  'one\n§- two',
+  'one\n§"two"',
+];
 const KEYS = ['name', 'verbs', 'a b', '"quoted"', "'single'", '1', '1.0', 'true', '~', 'x.y/z', 'key', 'k#h'];
 const scalar = fc.oneof({ arbitrary: fc.constantFrom(...SCALARS), weight: 12 }, { arbitrary: fc.constantFrom(...REFUSED), weight: 1 });
 const key = fc.oneof(
@@ -126,7 +150,8 @@ function render(docs: Array<Array<[string, Tree]>>, tape: number[], separators: 
   const trailer = (): string => (pick(6) === 0 ? ' # tail' : pick(9) === 0 ? '  ' : '');
   /** `lead` (`key:` or `-`, indented to `at`) starts the line that holds or introduces `node`. */
   const block = (node: Tree, at: number, lead: string, inMap: boolean): void => {
-    if ('s' in node) return void lines.push(`${lead} ${node.s}${trailer()}`);
+    if ('s' in node)
+      return void lines.push(`${lead} ${node.s.replace(/§/g, () => pad(pick(4) === 0 ? at : at + 1 + pick(3)))}${trailer()}`);
     if ('m' in node) {
       if (node.m.length === 0) return void lines.push(`${lead}${pick(3) === 0 ? '' : ' {}'}${trailer()}`);
       if (!inMap && pick(2) === 0) {

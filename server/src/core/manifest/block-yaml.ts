@@ -132,6 +132,9 @@ class Reader {
         if (open) docs.push(root);
         open = true;
         root = undefined;
+        let i = this.ls + 3;
+        while (this.text.charCodeAt(i) === SPACE) i++;
+        if (i < this.le) this.comment(i, this.le); // `--- # ...`
         this.next();
         continue;
       }
@@ -166,7 +169,7 @@ class Reader {
     else this.kind = CONTENT;
   }
 
-  /** A line at column 0 starting with `-`, `.` or `%`: whether it is `---` (with maybe a comment); gives up on `...`, directives and content after `---`. */
+  /** A line at column 0 starting with `-`, `.` or `%`: whether it is `---` (maybe with a comment); gives up on `...`, directives and content after `---`. */
   private markerLine(at: number): boolean {
     const t = this.text;
     if (t.charCodeAt(at) === 37) throw GIVE_UP; // %YAML, %TAG
@@ -176,10 +179,7 @@ class Reader {
       if (three === '...' || t.charCodeAt(at + 3) !== SPACE) throw GIVE_UP; // `...`, or `----` and the like
       let i = at + 3;
       while (t.charCodeAt(i) === SPACE) i++;
-      if (i < this.le) {
-        if (t.charCodeAt(i) !== HASH) throw GIVE_UP; // `--- value`
-        this.comment(i, this.le);
-      }
+      if (i < this.le && t.charCodeAt(i) !== HASH) throw GIVE_UP; // `--- value`
     }
     return true;
   }
@@ -339,8 +339,15 @@ class Reader {
       end = node.span.end;
     } else {
       this.count();
-      end = c === DQUOTE || c === SQUOTE ? this.quotedEnd(p) : this.plainEnd(p, false);
-      node = { type: 'scalar', value: this.scalarText(p, end), span: { start: p, end } };
+      if (c === DQUOTE || c === SQUOTE) {
+        end = this.quotedEnd(p);
+        node = { type: 'scalar', value: this.quotedText(p, end), span: { start: p, end } };
+      } else {
+        end = this.plainEnd(p, false);
+        const folded = this.continuation(p, end, coll);
+        if (folded !== undefined) end = this.nodeEnd;
+        node = { type: 'scalar', value: plainScalar(folded ?? t.slice(p, end)), span: { start: p, end } };
+      }
     }
     this.lineRest(end);
     const lineEnd = this.lineEnd();
@@ -348,6 +355,43 @@ class Reader {
     const attached = this.skipRun(coll);
     this.nodeEnd = attached >= 0 ? attached : lineEnd;
     return node;
+  }
+
+  /**
+   * The lines that continue a plain scalar (from `p` to `end` on the current line): the next lines
+   * indented deeper than its collection `coll`, up to a comment. Returns the folded value (lines
+   * joined by a space, n blank lines between them giving n newlines) and leaves its end in nodeEnd
+   * and the reader on its last line; undefined, the reader unmoved, when no line continues it.
+   */
+  private continuation(p: number, end: number, coll: number): string | undefined {
+    const t = this.text;
+    let i = end;
+    while (t.charCodeAt(i) === SPACE) i++;
+    if (i < this.le) return undefined; // a comment ends it
+    const first = this.ls;
+    let last = first;
+    let value = t.slice(p, end);
+    let blanks = 0;
+    for (this.next(); ; this.next()) {
+      if (this.kind === BLANK) {
+        blanks++;
+        continue;
+      }
+      if (this.kind !== CONTENT || this.cs - this.ls <= coll) break;
+      const e = this.plainEnd(this.cs, false);
+      value += blanks > 0 ? '\n'.repeat(blanks) : ' ';
+      value += t.slice(this.cs, e);
+      end = e;
+      last = this.ls;
+      blanks = 0;
+      i = e;
+      while (t.charCodeAt(i) === SPACE) i++;
+      if (i < this.le) break; // a comment ends it
+    }
+    this.load(last);
+    if (last === first) return undefined;
+    this.nodeEnd = end;
+    return value;
   }
 
   /** After a one-line value: spaces, then the line's end or a comment. */
