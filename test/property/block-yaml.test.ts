@@ -92,9 +92,20 @@ const SCALARS = [
   'one\n§two # c',
   'one # c\n§two',
   'a\n§-b\n§c:d',
+  // block scalars
+  '|\n§line one\n§  more: x # y\n\n§last',
+  '>-\n§a\n§b\n\n\n§c',
+  '| # header\n§# not a comment\n§---',
+  '|-\n§x',
+  '>\n§x',
 ];
 /** Values the reader leaves to the full path, valid YAML or not. */
 const REFUSED = [
+  '|+\n§x',
+  '|2\n§ x',
+  '|\n\n§x',
+  '>\n§a\n§  b',
+  '|x',
   '"es\\"cape"',
   '"open',
   '[a, ]',
@@ -150,8 +161,12 @@ function render(docs: Array<Array<[string, Tree]>>, tape: number[], separators: 
   const trailer = (): string => (pick(6) === 0 ? ' # tail' : pick(9) === 0 ? '  ' : '');
   /** `lead` (`key:` or `-`, indented to `at`) starts the line that holds or introduces `node`. */
   const block = (node: Tree, at: number, lead: string, inMap: boolean): void => {
-    if ('s' in node)
-      return void lines.push(`${lead} ${node.s.replace(/§/g, () => pad(pick(4) === 0 ? at : at + 1 + pick(3)))}${trailer()}`);
+    if ('s' in node) {
+      // Continuation lines mostly share one indent deeper than the collection; some stray from it.
+      const indent = at + 1 + pick(3);
+      const stray = (): number => (pick(3) === 0 ? at : at + 1 + pick(4));
+      return void lines.push(`${lead} ${node.s.replace(/§/g, () => pad(pick(5) === 0 ? stray() : indent))}${trailer()}`);
+    }
     if ('m' in node) {
       if (node.m.length === 0) return void lines.push(`${lead}${pick(3) === 0 ? '' : ' {}'}${trailer()}`);
       if (!inMap && pick(2) === 0) {

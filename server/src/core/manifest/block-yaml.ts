@@ -1,12 +1,13 @@
 // The fast path of manifest parsing. Kubernetes manifests are almost always written in a small part
-// of YAML: block maps and sequences, one-line plain and quoted scalars, one-line flow sequences of
-// scalars, comments and `---`. This reader handles exactly that part, in one pass over the text,
-// and builds the same trees, spans and comments as the full path of parse.ts (yaml's Parser and
-// Composer, then TreeBuilder) would. On anything else (block scalars, anchors and aliases, tags,
-// multi-line scalars, escapes, tabs, CR, directives, anything YAML rejects) it gives up and returns
-// undefined, and the full path parses the whole text. test/property/block-yaml.test.ts checks
-// both paths agree on every text the reader accepts.
-import type { Comment, YEntry, YMap, YNode, YSeq } from './parse';
+// of YAML: block maps and sequences, plain scalars (multi-line ones too), one-line quoted scalars,
+// one-line flow collections, literal and folded block scalars, comments and `---`. This reader
+// handles exactly that part, in one pass over the text, and builds the same trees, spans and
+// comments as the full path of parse.ts (yaml's Parser and Composer, then TreeBuilder) would. On
+// anything else (anchors and aliases, tags, escapes, multi-line quoted scalars, tabs, lone CRs,
+// directives, anything YAML rejects) it gives up and returns undefined, and the full path parses
+// the whole text. test/property/block-yaml.test.ts checks both paths agree on every text the
+// reader accepts.
+import type { Comment, YEntry, YMap, YNode, YScalar, YSeq } from './parse';
 
 export interface BlockYaml {
   /** The root map of each document of the stream, in order; undefined for an empty document. */
@@ -33,6 +34,8 @@ const RBRACKET = 93;
 const LBRACE = 123;
 const RBRACE = 125;
 const COMMA = 44;
+const PIPE = 124;
+const GT = 62;
 
 /** What a line holds. */
 const CONTENT = 0;
@@ -334,6 +337,7 @@ class Reader {
     let node: YNode;
     let end: number;
     const c = t.charCodeAt(p);
+    if (c === PIPE || c === GT) return this.blockScalar(p, coll);
     if (c === LBRACKET || c === LBRACE) {
       node = this.flow(p, depth + 1);
       end = node.span.end;
@@ -392,6 +396,55 @@ class Reader {
     if (last === first) return undefined;
     this.nodeEnd = end;
     return value;
+  }
+
+  /**
+   * A literal (`|`) or folded (`>`) block scalar whose header is at `p`, its collection's indent
+   * `coll`; clip or strip (`-`) chomping. Gives up on keep chomping, indentation indicators, leading
+   * blank lines, an empty scalar, blank lines holding more spaces than the indent, and more-indented
+   * lines in a folded scalar. Leaves the reader after it (comment lines after a block scalar are
+   * never attached to it in yaml) and its end in nodeEnd.
+   */
+  private blockScalar(p: number, coll: number): YScalar {
+    const t = this.text;
+    this.count();
+    const literal = t.charCodeAt(p) === PIPE;
+    let i = p + 1;
+    const strip = t.charCodeAt(i) === DASH;
+    if (strip) i++;
+    if (i < this.le && t.charCodeAt(i) !== SPACE) throw GIVE_UP; // `|+`, `|2`, `|x`
+    while (t.charCodeAt(i) === SPACE) i++;
+    if (i < this.le) this.comment(i, this.le); // `| # ...`: not `#` right after the indicator, see above
+    this.next();
+    // The indent of the first line sets the scalar's; a `#` line inside is text, not a comment.
+    if (this.kind !== CONTENT && this.kind !== COMMENT) throw GIVE_UP;
+    const indent = this.cs - this.ls;
+    if (indent <= coll) throw GIVE_UP;
+    let value = '';
+    let end = 0;
+    let blanks = 0;
+    for (let first = true; ; this.next()) {
+      const kind: number = this.kind;
+      if (kind === EOF) break;
+      if (kind === BLANK) {
+        if (this.le - this.ls > indent) throw GIVE_UP;
+        blanks++;
+        continue;
+      }
+      if (this.cs - this.ls < indent) break;
+      if (!literal && this.cs - this.ls > indent) throw GIVE_UP;
+      const line = t.slice(this.ls + indent, this.le);
+      if (first) value = line;
+      else if (literal) value += '\n'.repeat(blanks + 1) + line;
+      else value += (blanks > 0 ? '\n'.repeat(blanks) : ' ') + line;
+      first = false;
+      blanks = 0;
+      end = this.lineEnd();
+    }
+    if (!strip) value += '\n';
+    this.skipRun(Infinity);
+    this.nodeEnd = end;
+    return { type: 'scalar', value, span: { start: p, end } };
   }
 
   /** After a one-line value: spaces, then the line's end or a comment. */
