@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { embeddedGraph } from '../helpers/graph-page';
 import { writeTokenKubeconfig } from '../helpers/kubeconfig';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { repoPath, repoRoot } from '../helpers/repo';
@@ -46,10 +47,13 @@ test('-o graph.json writes the graph data: nodes with file and line, edges with 
   assert.ok(!g.nodes.some((n: any) => n.origin === 'default-policy'));
 });
 
-test('-o graph.html writes one self-contained page: the bundle inlined, a nonce CSP, no source map', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'kubeid-cli-graph-')), 'graph.html');
+test('-o graph.html writes one self-contained page: the bundle inlined, a nonce CSP, no source map, the graph of -o graph.json', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeid-cli-graph-'));
+  const out = join(dir, 'graph.html');
   assert.equal(kubeid(['graph', FIXTURE, '-o', out]).code, 0);
+  assert.equal(kubeid(['graph', FIXTURE, '-o', join(dir, 'graph.json')]).code, 0);
   const html = readFileSync(out, 'utf8');
+  assert.deepEqual(embeddedGraph(html)?.graph, JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')));
   const nonce = /script-src 'nonce-([^']+)'/.exec(html)?.[1];
   assert.ok(nonce && nonce.length >= 24);
   assert.equal(html.match(/<script/g)?.length, 2);

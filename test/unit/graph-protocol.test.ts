@@ -4,9 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { workspaceGraph } from '../../server/src/core/graph/build';
 import { decodeGraph, encodeGraph, type CompactGraph } from '../../server/src/core/graph/compact';
-import { embeddableJson, graphPage } from '../../server/src/core/graph/page';
+import { graphPage } from '../../server/src/core/graph/page';
 import { MAX_EXPORT_CHARS, parseWebviewMessage } from '../../server/src/core/graph/protocol';
-import { loadWorkspace } from '../../server/src/core/policy/workspace';
+import { manifestsFromObjects } from '../../server/src/core/manifest/parse';
+import { buildWorkspace, loadWorkspace } from '../../server/src/core/policy/workspace';
+import { embeddedGraph } from '../helpers/graph-page';
 import { repoPath } from '../helpers/repo';
 
 test('well-formed webview messages pass the validator unchanged', () => {
@@ -59,13 +61,28 @@ test('malformed webview messages are rejected', () => {
   for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m)?.slice(0, 80));
 });
 
-test('the page embeds the graph as inert JSON, under a CSP that admits only its nonce', () => {
-  const hostile = JSON.stringify({ name: '</script><script>alert(1)</script><!--', sep: '\u2028' });
-  assert.equal(JSON.parse(embeddableJson(hostile)).name, '</script><script>alert(1)</script><!--');
-  assert.ok(!embeddableJson(hostile).includes('<'));
+test('the page embeds the graph as inert data (gzip in base64), under a CSP that admits only its nonce', () => {
+  const hostile = '</script><script>alert(1)</script><!--';
+  const binding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: hostile },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    subjects: [{ kind: 'User', name: hostile, apiGroup: 'rbac.authorization.k8s.io' }],
+  };
+  const g = workspaceGraph(buildWorkspace([manifestsFromObjects([binding], 'hostile.json')]), hostile);
+  const dataJson = JSON.stringify(encodeGraph(g));
   const nonce = 'abcdefghijklmnopqrstuvwx';
-  const html = graphPage({ nonce, title: 'graph of <b>x</b>', script: { inline: 'var s = "</script>";' }, dataJson: hostile });
+  const html = graphPage({ nonce, title: 'graph of <b>x</b>', script: { inline: 'var s = "</script>";' }, dataJson });
   assert.equal(html.match(/<script/g)?.length, 2, 'the data element and the bundle, nothing injected');
+  assert.equal(html.match(/<\/script/g)?.length, 2);
+  // Read back as the browser reads it (its text ends at the first `</script`): all of it, the names intact.
+  const embedded = embeddedGraph(html)!;
+  assert.ok(!/<|>/.test(embedded.text));
+  assert.equal(embedded.json, dataJson);
+  assert.deepEqual(embedded.graph, g);
+  assert.ok(embedded.graph.nodes.some((n) => n.id === `User:${hostile}`));
+  assert.ok(embedded.graph.nodes.some((n) => n.id === `ClusterRoleBinding:${hostile}`));
   assert.ok(
     html.includes(
       `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src blob: data:; worker-src blob:">`,
@@ -80,12 +97,23 @@ test('the page embeds the graph as inert JSON, under a CSP that admits only its 
   });
   assert.ok(panel.includes(`style-src 'nonce-${nonce}' https://*.vscode-cdn.net`));
   assert.ok(!panel.includes('kubeid-graph-data'));
+  assert.equal(embeddedGraph(panel), undefined);
   assert.throws(() => graphPage({ nonce: 'short', title: 't', script: { inline: '' } }), /nonce/);
 });
 
 test('the compact form the page and the panel carry decodes to the same graph, and is much smaller', async () => {
   const g = workspaceGraph(await loadWorkspace([repoPath('test/fixtures/graph/rbac.yaml')]), 'fixture');
   const c = encodeGraph(g);
+  assert.ok(
+    g.nodes.some((n) => n.findings?.some((f) => f.message.split('. ').length > 2)),
+    'findings of several sentences, cut apart',
+  );
   assert.deepEqual(decodeGraph(JSON.parse(JSON.stringify(c)) as CompactGraph), g);
   assert.ok(JSON.stringify(c).length * 2 < JSON.stringify(g).length);
+  // The page carries it gzip-compressed: the browser tokenizes every character of its element.
+  const page = graphPage({ nonce: 'abcdefghijklmnopqrstuvwx', title: 't', script: { inline: '' }, dataJson: JSON.stringify(c) });
+  assert.ok(
+    embeddedGraph(page)!.text.length * 4 < JSON.stringify(c).length,
+    `${embeddedGraph(page)!.text.length} of ${JSON.stringify(c).length}`,
+  );
 });

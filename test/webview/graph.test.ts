@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { webviewBundle } from '../../server/src/cli/graph';
 import { RBAC_KINDS, refKey, snapshotPolicy, type KindState } from '../../server/src/core/cluster/snapshot';
@@ -19,6 +20,7 @@ import { collapseGroups, filterGraph, focusGraph } from '../../server/src/core/g
 import { manifestsFromObjects, parseManifestText } from '../../server/src/core/manifest/parse';
 import { buildWorkspace } from '../../server/src/core/policy/workspace';
 import { generateCluster, namespaceName } from '../bench/synthetic';
+import { embeddedGraph } from '../helpers/graph-page';
 import { repoPath } from '../helpers/repo';
 import { launch, openGraph, screenshot, writeGraphPage } from './browser';
 
@@ -577,4 +579,24 @@ test('the page kubeid graph writes of a cluster: its source and partial snapshot
   assert.equal(await page.locator('#details button:text("Open live object")').isDisabled(), true);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('a page whose embedded graph is damaged says so instead of staying blank', async () => {
+  const html = readFileSync(small, 'utf8');
+  const { text: data } = embeddedGraph(html)!;
+  const damaged = {
+    'cut short': [data.slice(0, (data.length >> 3) << 2), /^The access graph could not be shown: its data is not valid gzip \(.+\)$/],
+    'not base64': ['%%%', /^The access graph could not be shown: its data is not base64$/],
+    'not JSON': [gzipSync('{"nodes": [').toString('base64'), /^The access graph could not be shown: .*JSON/],
+  } as const;
+  const dir = mkdtempSync(join(tmpdir(), 'kubeid-graph-damaged-'));
+  for (const [name, [replacement, message]] of Object.entries(damaged)) {
+    const file = join(dir, `${name}.html`);
+    writeFileSync(file, html.replace(data, replacement));
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(file).href);
+    await page.locator('main').filter({ hasNotText: 'Loading' }).waitFor();
+    assert.match(await text(page, 'main'), message, name);
+    await page.close();
+  }
 });

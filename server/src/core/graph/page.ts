@@ -1,6 +1,8 @@
 // The HTML page that hosts the graph webview: in a VS Code panel (bundle loaded from dist/) and in
 // the self-contained file `kubeid graph -o graph.html` writes (bundle and data inlined). No data is
-// ever interpolated as markup: the graph goes in a JSON script element with `<` escaped.
+// ever interpolated as markup: the graph goes gzip-compressed and base64-encoded in a data element.
+import { gzipSync } from 'node:zlib';
+import { GRAPH_DATA_ENCODING } from './protocol';
 
 export interface PageOptions {
   /** A fresh random value per page (crypto.randomBytes). */
@@ -16,12 +18,13 @@ export interface PageOptions {
   css?: string;
 }
 
-/** JSON safe inside a <script> element: no `<` can close it or open a comment. */
-export function embeddableJson(json: string): string {
-  return json
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+/**
+ * The graph's JSON as the page embeds it. The browser tokenizes every character of a script
+ * element before any script runs (1.8 s for the 17 MiB of JSON a 20,000-binding cluster once
+ * made): gzip in base64 is 2.4 MiB of it, and base64 has no `<` to close the element or open a comment.
+ */
+function embeddedData(json: string): string {
+  return `<script type="application/octet-stream" data-encoding="${GRAPH_DATA_ENCODING}" id="kubeid-graph-data">${gzipSync(json).toString('base64')}</script>\n`;
 }
 
 const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -41,8 +44,7 @@ export function graphPage(o: PageOptions): string {
     // resource URL (it is cross-origin) and nothing else is loaded: blob: only, no script-src change.
     `worker-src blob:`,
   ].join('; ');
-  const data =
-    o.dataJson === undefined ? '' : `<script type="application/json" id="kubeid-graph-data">${embeddableJson(o.dataJson)}</script>\n`;
+  const data = o.dataJson === undefined ? '' : embeddedData(o.dataJson);
   const script =
     'src' in o.script
       ? `<script nonce="${o.nonce}" src="${escapeAttr(o.script.src)}"></script>`

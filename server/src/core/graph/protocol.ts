@@ -133,7 +133,7 @@ export interface QueryResult {
 // ---- host ↔ webview ----
 
 export type HostToWebview =
-  /** The graph in its compact form (decodeGraph): a large cluster's graph is a fifth of the size. */
+  /** The graph in its compact form (decodeGraph): a large cluster's graph is under a third of the size. */
   | { type: 'graph'; data: CompactGraph }
   /** Select and focus a node (e.g. "Show in Access Graph" from a code lens). */
   | { type: 'reveal'; nodeId: string }
@@ -151,6 +151,9 @@ export type WebviewToHost =
   | { type: 'source'; source: GraphSourceKind }
   /** Save an export: SVG text, or a PNG as base64. */
   | { type: 'export'; format: ExportFormat; data: string };
+
+/** How the self-contained page encodes the graph's JSON in its element #kubeid-graph-data (core/graph/page.ts). */
+export const GRAPH_DATA_ENCODING = 'gzip+base64';
 
 /** Exports larger than this are refused: a view of a few thousand nodes is far smaller. */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
