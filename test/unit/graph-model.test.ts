@@ -3,13 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { workspaceGraph } from '../../server/src/core/graph/build';
+import { loadSnapshot, RBAC_KINDS, snapshotPolicy } from '../../server/src/core/cluster/snapshot';
+import { clusterGraph, workspaceGraph } from '../../server/src/core/graph/build';
+import { decodeGraph, encodeGraph } from '../../server/src/core/graph/compact';
 import type { GraphData } from '../../server/src/core/graph/protocol';
 import { collapseGroups, filterGraph, focusGraph, searchNodes, type GraphView } from '../../server/src/core/graph/view';
 import { loadWorkspace } from '../../server/src/core/policy/workspace';
+import { FakeClusterSource, obj } from '../helpers/fake-cluster-source';
 import { repoPath } from '../helpers/repo';
 
 const FIXTURE = repoPath('test/fixtures/graph/rbac.yaml');
+const RG = 'rbac.authorization.k8s.io';
 
 async function graph(): Promise<GraphData> {
   return workspaceGraph(await loadWorkspace([FIXTURE]), 'fixture');
@@ -222,4 +226,40 @@ test('search finds nodes by name: exact first, then prefix, then substring', asy
   const web = searchNodes(g.nodes, 'WEB').map((n) => n.id);
   assert.deepEqual(web.slice(0, 2), ['ServiceAccount:shop/web', 'RoleBinding:shop/web-reads-pods']);
   assert.deepEqual(searchNodes(g.nodes, '   '), []);
+});
+
+test("a cluster graph: the cluster's own default-policy objects are marked, hidden with the default policy, never risk-coloured", async () => {
+  const src = new FakeClusterSource();
+  // As the API server keeps its default policy: labelled.
+  const metadata = { name: 'cluster-admin', resourceVersion: '1', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } };
+  // cluster-admin (a risky role, but the default policy is not reported) and a role of the user's.
+  src.objects.set('clusterroles', [
+    obj('cluster-admin', undefined, { metadata, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] }),
+    obj('deployer', undefined, { rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'] }] }),
+  ]);
+  src.objects.set('clusterrolebindings', [
+    obj('cluster-admin', undefined, {
+      metadata,
+      roleRef: { apiGroup: RG, kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'Group', apiGroup: RG, name: 'system:masters' }],
+    }),
+    obj('ci-deploys', undefined, {
+      roleRef: { apiGroup: RG, kind: 'ClusterRole', name: 'deployer' },
+      subjects: [{ kind: 'User', apiGroup: RG, name: 'ci' }],
+    }),
+  ]);
+  const g = clusterGraph(snapshotPolicy(await loadSnapshot(src, { kinds: RBAC_KINDS })), { context: 'test' });
+  const admins = ['ClusterRole:cluster-admin', 'ClusterRoleBinding:cluster-admin'];
+  for (const id of admins) {
+    assert.equal(node(g, id)?.origin, 'cluster', id);
+    assert.equal(node(g, id)?.defaultPolicy, true, id);
+    assert.equal(node(g, id)?.risk, undefined, `${id} is not reported`);
+  }
+  assert.equal(node(g, 'ClusterRole:deployer')?.defaultPolicy, undefined);
+  assert.ok(node(g, 'ClusterRole:deployer')?.risk, 'the user’s own wildcard role is');
+  const shown = filterGraph(g, { hideDefaults: true });
+  for (const id of [...admins, 'Group:system:masters']) assert.equal(node(shown, id), undefined, id);
+  assert.ok(node(shown, 'ClusterRole:deployer'));
+  // The page carries the mark.
+  assert.equal(decodeGraph(encodeGraph(g)).nodes.find((n) => n.id === 'ClusterRole:cluster-admin')?.defaultPolicy, true);
 });

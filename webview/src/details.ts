@@ -61,7 +61,7 @@ export function nodeDetails(pane: HTMLElement, c: NodeContext, a: DetailsActions
     n.origin === 'default-policy'
       ? 'default policy (every cluster starts with it)'
       : n.origin === 'cluster'
-        ? 'read from the cluster'
+        ? `read from the cluster${n.defaultPolicy ? ' (part of its default policy)' : ''}`
         : n.file
           ? `${n.file}:${n.line}`
           : n.missing

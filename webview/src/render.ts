@@ -33,7 +33,11 @@ const KIND_TAG: Record<string, string> = {
 };
 
 function describeNode(n: GraphNode, degree: number): string {
-  const where = n.origin === 'default-policy' ? ', default policy' : n.file ? `, ${n.file} line ${n.line}` : '';
+  const where = n.defaultPolicy
+    ? `, default policy${n.origin === 'cluster' ? ', read from the cluster' : ''}`
+    : n.file
+      ? `, ${n.file} line ${n.line}`
+      : '';
   const risk = n.risk ? `, risk ${n.risk}` : '';
   const missing = n.missing ? ', missing' : '';
   return `${n.kind} ${n.label}${where}${risk}${missing}, ${degree} connection${degree === 1 ? '' : 's'}`;
@@ -297,7 +301,7 @@ function nodeClass(n: GraphNode): string {
   const c = ['node', `layer-${n.layer}`, `kind-${n.kind}`];
   if (n.risk) c.push(`risk-${n.risk}`);
   if (n.missing) c.push('missing');
-  if (n.origin === 'default-policy') c.push('default-policy');
+  if (n.defaultPolicy) c.push('default-policy');
   return c.join(' ');
 }
 

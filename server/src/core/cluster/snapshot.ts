@@ -6,6 +6,7 @@ import type { CheckContext, ClusterRefs } from '../checks/check';
 import { manifestsFromObjects, type Manifest, type ManifestProblem, type ParsedFile } from '../manifest/parse';
 import { policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
 import { workloadOf, type Workload } from '../manifest/workloads';
+import { isDefaultPolicyObject } from '../policy/defaults';
 import type { Workspace } from '../policy/workspace';
 import { RbacEvaluator } from '../rbac/evaluator';
 import type { Policy, RbacObject, SourceRef } from '../rbac/types';
@@ -260,9 +261,6 @@ export function snapshotWorkspace(sp: SnapshotPolicy, catalogue = Catalogue.buil
   };
 }
 
-/** The label of the objects of the default cluster policy (the API server creates and reconciles them). */
-const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
-
 /**
  * What the checks read to report on the cluster's own objects, as they report on manifests: the
  * snapshot as a workspace (the cluster's policy, no default policy added: the cluster holds it),
@@ -273,7 +271,7 @@ export function snapshotChecks(sp: SnapshotPolicy, context: string, catalogue = 
   // The RBAC objects' file only: the graph finds a finding's object by its span, and the workloads'
   // virtual file has spans of its own.
   const workspace: Workspace = { ...snapshotWorkspace(sp, catalogue), files: [sp.files[0]] };
-  const objects = sp.objects.filter((o) => o.object.metadata.labels?.[BOOTSTRAP_LABEL] !== 'rbac-defaults');
+  const objects = sp.objects.filter((o) => !isDefaultPolicyObject(o.object));
   // Workloads are not reported on: the graph draws RBAC objects, and their manifests are another virtual file.
   return { workspace, objects, workloads: [], cluster: clusterRefs(sp, context) };
 }

@@ -9,6 +9,7 @@ import { runChecks, type CheckSettings } from '../checks/run';
 import { spanAt } from '../checks/locate';
 import { missingRbac, snapshotChecks, type SnapshotPolicy } from '../cluster/snapshot';
 import type { Manifest } from '../manifest/parse';
+import { isDefaultPolicyObject } from '../policy/defaults';
 import type { Workspace } from '../policy/workspace';
 import type { Binding, RbacEvaluator } from '../rbac/evaluator';
 import type { ClusterRole, RbacObject, Role } from '../rbac/types';
@@ -97,6 +98,7 @@ class Builder {
       label: labelOf(o.metadata.name, o.metadata.namespace),
       ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
       ...(o.source ? { origin: o.source.origin } : {}),
+      ...(o.source?.origin === 'default-policy' || isDefaultPolicyObject(o) ? { defaultPolicy: true } : {}),
       ...(at ? { file: at.file, line: at.line } : {}),
     };
     this.nodes.set(id, node);

@@ -55,7 +55,8 @@ type CompactNode = [
   file: S,
   line: number,
   risk: number,
-  missing: 0 | 1,
+  /** 1: missing, 2: defaultPolicy. */
+  flags: number,
   findings: CompactFinding[] | 0,
   rules: CompactRule[] | 0,
   roleRef: [S, S, S] | 0,
@@ -120,7 +121,7 @@ export function encodeGraph(g: GraphData): CompactGraph {
       s(n.file),
       n.line ?? 0,
       RISKS.indexOf(n.risk),
-      n.missing ? 1 : 0,
+      (n.missing ? 1 : 0) | (n.defaultPolicy ? 2 : 0),
       n.findings ? n.findings.map((f) => [s(f.check), RISKS.indexOf(f.severity), f.message.split(SENTENCE_END).map(s), f.line ?? 0]) : 0,
       n.rules ? n.rules.map(rule) : 0,
       n.roleRef ? [s(n.roleRef.apiGroup), s(n.roleRef.kind), s(n.roleRef.name)] : 0,
@@ -151,7 +152,8 @@ export function decodeGraph(c: CompactGraph): GraphData {
     if (x[6] > 0) n.origin = ORIGINS[x[6]];
     if (x[7] >= 0) n.file = strings[x[7]];
     if (x[8]) n.line = x[8];
-    if (x[10]) n.missing = true;
+    if (x[10] & 1) n.missing = true;
+    if (x[10] & 2) n.defaultPolicy = true;
     if (x[9] > 0) n.risk = RISKS[x[9]];
     if (x[11]) {
       n.findings = x[11].map(([check, severity, message, line]) => {

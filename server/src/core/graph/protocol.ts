@@ -47,6 +47,8 @@ export interface GraphNode {
   apiGroup?: string;
   /** Where the object was read; absent for subjects only named by bindings and for resources. */
   origin?: 'workspace' | 'default-policy' | 'cluster';
+  /** Part of the default cluster policy: kubeid's copy of it, or a cluster's own (its objects carry the label kubernetes.io/bootstrapping=rbac-defaults). */
+  defaultPolicy?: boolean;
   file?: string;
   line?: number;
   /** A role a binding names that does not exist, or a ServiceAccount with no manifest. */

@@ -25,7 +25,7 @@ export interface GraphFilter {
 
 function keepNode(n: GraphNode, f: GraphFilter): boolean {
   if (f.namespace && n.namespace && n.namespace !== f.namespace) return false;
-  if (f.hideDefaults && n.origin === 'default-policy') return false;
+  if (f.hideDefaults && n.defaultPolicy) return false;
   if (n.layer === 'subject') {
     if (f.subjectKinds && !f.subjectKinds.includes(n.kind)) return false;
     if (f.hideSystem && n.name.startsWith('system:')) return false;

@@ -18,6 +18,14 @@ export interface DefaultPolicy {
   files: ParsedFile[];
 }
 
+/** The label the objects of the default policy carry, in kubeid's copy and in a cluster (the API server reconciles them). */
+const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
+/** Whether an object (read from a cluster, typically) is one of the default policy's. */
+export function isDefaultPolicyObject(o: { metadata: { labels?: Record<string, string> } }): boolean {
+  return o.metadata.labels?.[BOOTSTRAP_LABEL] === 'rbac-defaults';
+}
+
 let cached: DefaultPolicy | undefined;
 
 export function defaultPolicy(): DefaultPolicy {
