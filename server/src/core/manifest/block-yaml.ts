@@ -64,7 +64,7 @@ export function readBlockYaml(text: string, maxNodes: number, maxDepth: number):
 }
 
 /** One-line scalar resolution of the YAML 1.2 core schema, as yaml resolves untagged plain scalars. */
-export function plainScalar(s: string): string | number | boolean | null {
+function plainScalar(s: string): string | number | boolean | null {
   switch (s.charCodeAt(0)) {
     case 126: // ~
     case 110: // n
