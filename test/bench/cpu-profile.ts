@@ -33,7 +33,7 @@ export const STAGES: Array<[string, string]> = [
   ['policyFromManifests', '    policyFromManifests'],
   ['mergePolicies', '    mergePolicies'],
   ['RbacEvaluator', '    new RbacEvaluator'],
-  ['workloadsFromFiles', '    workloadsFromFiles'],
+  ['decodedWorkload', '    workloads (decodedWorkload)'],
   ['refresh', 'refresh (analysis + publish + status)'],
   ['publish', '  DiagnosticsPublisher.publish'],
   ['runChecks', '    runChecks'],

@@ -577,7 +577,7 @@ function incrementalEdits(setup: Setup, files: ParsedFile[]): Stages {
     step('  model.analysis (contextFor)');
     const checked = a.checked();
     step(`  checkIncrementally (${checked.partial ? 'the objects the edit can change' : 'every check from scratch'})`);
-    diagnosticsPayload(settle(a.ctx, checked.byCheck, {}, setup.bigPath), new Map([[setup.bigPath, a.file(setup.bigPath)!]]));
+    diagnosticsPayload(settle(a.ctx, checked.byCheck, {}, new Set([setup.bigPath])), new Map([[setup.bigPath, a.file(setup.bigPath)!]]));
     step('  settle + diagnostics JSON of the edited file');
     runs.push(stages);
   }

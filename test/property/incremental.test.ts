@@ -205,6 +205,7 @@ test('incremental re-parse and re-check equal a from-scratch analysis after ever
         for (const f of scratch) assert.deepEqual(a.file(f.file), f, `parse of ${f.file}`);
         const fresh = contextFor(scratch);
         assertSameEvaluator(a.ctx.workspace.evaluator, fresh.workspace.evaluator);
+        assert.deepEqual(a.ctx.workspace.workloads, fresh.workspace.workloads, 'workloads');
         const expected = runChecks(fresh, ALL_CHECKS);
         assert.deepEqual(settle(a.ctx, checked.byCheck), expected);
         rounds++;

@@ -1,7 +1,8 @@
 // Diagnostics for every manifest of the workspace: the checks of server/src/core/checks run over
 // the whole model (a grant in one file depends on roles and bindings in others), and each file
 // gets its findings; only files whose diagnostics changed are sent (cleared when none are left).
-// The file being edited goes first; the others follow on a later turn of the event loop.
+// The file being edited goes first; the others follow on a later turn of the event loop, those
+// whose findings an edit left as they were (the same objects) without being computed again.
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import type { CheckSettings, Finding } from '../core/checks';
 import { problemFindings, settle } from '../core/checks/run';
@@ -11,6 +12,8 @@ import type { Analysis } from '../workspace-model';
 export class DiagnosticsPublisher {
   /** What was last sent per file, serialised, to send only what changed. */
   private published = new Map<string, string>();
+  /** Per file, what its last published diagnostics were computed from: its parse, the settings, its findings and problems. */
+  private inputs = new Map<string, unknown[]>();
   /** Bumped per round: a round overtaken by a newer one stops. */
   private round = 0;
 
@@ -22,11 +25,9 @@ export class DiagnosticsPublisher {
     // Problems reading the manifests (broken YAML, wrong field types, a file too large to read) are
     // reported too, by code, at their place or at the top of the file; problems of paths that are
     // not files of the model (an unreadable folder) only in the status.
-    const findings = (file?: string): Finding[] => {
-      const out = settle(analysis.ctx, analysis.checked().byCheck, settings, file);
-      const placed = analysis.ctx.workspace.problems.filter(
-        (p) => (file === undefined || p.file === file) && (p.span || analysis.file(p.file)),
-      );
+    const findings = (files: ReadonlySet<string>): Finding[] => {
+      const out = settle(analysis.ctx, analysis.checked().byCheck, settings, files);
+      const placed = analysis.ctx.workspace.problems.filter((p) => files.has(p.file) && (p.span || analysis.file(p.file)));
       return out.concat(problemFindings(placed, settings));
     };
     const sent = new Set<string>();
@@ -40,14 +41,28 @@ export class DiagnosticsPublisher {
       else this.published.delete(file);
     };
     if (first !== undefined) {
-      update(first, findings(first));
+      update(first, findings(new Set([first])));
       await new Promise((resolve) => setImmediate(resolve));
       if (round !== this.round) return false;
     }
+    // The checks keep a finding an edit cannot change as the same object, the places it points to
+    // unchanged (checks/incremental.ts): a file whose inputs are all the same objects has the same diagnostics.
+    const inputs = new Map<string, unknown[]>();
+    const input = (file: string, x: unknown): void =>
+      void (inputs.get(file) ?? inputs.set(file, [analysis.file(file), settings]).get(file)!).push(x);
+    for (const found of analysis.checked().byCheck.values()) for (const f of found) input(f.file, f);
+    for (const p of analysis.ctx.workspace.problems) input(p.file, p);
+    const stale = new Set<string>();
+    for (const [file, now] of inputs) {
+      const before = this.inputs.get(file);
+      if (sent.has(file) || (before?.length === now.length && before.every((x, i) => x === now[i]))) sent.add(file);
+      else stale.add(file);
+    }
     const byFile = new Map<string, Finding[]>();
-    for (const f of findings()) if (!sent.has(f.file)) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
+    for (const f of findings(stale)) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
     for (const [file, found] of byFile) update(file, found);
     for (const file of [...this.published.keys()]) if (!sent.has(file)) update(file, []);
+    this.inputs = inputs;
     return true;
   }
 

@@ -77,21 +77,28 @@ function move(f: Finding, { edits, covers }: Dirty): Finding | undefined | 'unkn
   const span = place(f.file, f.span);
   if (span === 'unknown') return 'unknown';
   if (covers(f.file, span)) return undefined;
-  const out: Finding = span === f.span ? f : { ...f, span };
-  if (f.related) {
-    const related = [];
-    for (const r of f.related) {
+  const was = f.related;
+  let related = was;
+  if (was) {
+    const placed = [];
+    for (const r of was) {
       const s = place(r.file, r.span);
       if (s === 'unknown') return 'unknown';
-      related.push(s === r.span ? r : { ...r, span: s });
+      placed.push(s === r.span ? r : { ...r, span: s });
     }
-    out.related = related;
+    if (placed.some((r, i) => r !== was[i])) related = placed;
   }
-  if (f.fix) {
-    const s = place(f.file, f.fix.span);
+  let fix = f.fix;
+  if (fix) {
+    const s = place(f.file, fix.span);
     if (s === 'unknown') return 'unknown';
-    if (s !== f.fix.span) out.fix = { ...f.fix, span: s };
+    if (s !== fix.span) fix = { ...fix, span: s };
   }
+  // A finding nothing moved stays the same object: the diagnostics publisher skips files whose findings all did.
+  if (span === f.span && related === f.related && fix === f.fix) return f;
+  const out: Finding = { ...f, span };
+  if (related) out.related = related;
+  if (fix) out.fix = fix;
   return out;
 }
 

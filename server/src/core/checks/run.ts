@@ -15,13 +15,13 @@ export function runChecks(ctx: CheckContext, checks: readonly Check[], settings:
 
 /**
  * Each check's findings as reported: severity settings, suppression comments, marks trimmed, in a
- * stable order; only those in file `only` when given.
+ * stable order; only those in the files `only` when given.
  */
 export function settle(
   ctx: CheckContext,
   byCheck: ReadonlyMap<string, readonly Finding[]>,
   settings: CheckSettings = {},
-  only?: string,
+  only?: ReadonlySet<string>,
 ): Finding[] {
   const files = new Map(ctx.workspace.files.map((f) => [f.file, f]));
   const kept: Finding[] = [];
@@ -29,7 +29,7 @@ export function settle(
     const level = settings.severity?.[id];
     if (level === 'off') continue;
     for (const found of findings) {
-      if (only !== undefined && found.file !== only) continue;
+      if (only && !only.has(found.file)) continue;
       const f = level ? { ...found, severity: level } : found;
       const file = files.get(f.file);
       if (file && file.comments.length > 0 && suppressionsOf(file).suppresses(f)) continue;

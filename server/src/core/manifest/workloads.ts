@@ -2,7 +2,7 @@
 // account fields of their pod spec, positioned, and the API server's rules for which account a
 // pod runs as and whether it gets a token.
 import type { ServiceAccount } from '../rbac/types';
-import type { Manifest, ParsedFile, Span, YMap, YNode } from './parse';
+import type { Manifest, ParsedFile, Span, YEntry, YMap } from './parse';
 import { nodeAt } from './parse';
 
 export type WorkloadKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'ReplicationController';
@@ -25,7 +25,6 @@ export interface PodSpecField<T> {
   /** The key as written: `serviceAccount` for the deprecated alias of serviceAccountName. */
   key: string;
   value: T;
-  node: YNode;
   span: Span;
   keySpan: Span;
 }
@@ -86,8 +85,7 @@ function addWorkload(out: Workload[], m: Manifest, opts: WorkloadOptions): void 
     manifest: m,
     podSpecPath: path,
   };
-  const parent = nodeAt(root, path.slice(0, -1));
-  const entry = parent?.type === 'map' ? lastEntry(parent, path[path.length - 1]) : undefined;
+  const entry = podSpecEntry(root, path);
   if (entry) w.podSpecKey = entry.keySpan;
   if (entry?.value.type === 'map') {
     const spec = entry.value;
@@ -101,6 +99,39 @@ function addWorkload(out: Workload[], m: Manifest, opts: WorkloadOptions): void 
   out.push(w);
 }
 
+/**
+ * The workload of `m`, a copy of the manifest of `w` moved by `d` (manifest/incremental.ts): its
+ * places moved; its pod spec is read from the moved tree when asked for (most moved workloads are
+ * never asked: reading it would copy the tree).
+ */
+export function movedWorkload(w: Workload, m: Manifest, d: number): Workload {
+  const shift = (s: Span): Span => ({ start: s.start + d, end: s.end + d });
+  const out: Workload = {
+    kind: w.kind,
+    name: w.name,
+    namespace: w.namespace,
+    namespaceWritten: w.namespaceWritten,
+    file: m.file,
+    manifest: m,
+    podSpecPath: w.podSpecPath,
+  };
+  if (w.podSpecKey) out.podSpecKey = shift(w.podSpecKey);
+  // `in`, not w.podSpec: that of a moved workload is a getter, which would copy its tree.
+  if ('podSpec' in w) {
+    let spec: YMap | undefined;
+    Object.defineProperty(out, 'podSpec', { enumerable: true, get: () => (spec ??= podSpecEntry(m.node, w.podSpecPath)!.value as YMap) });
+  }
+  const { serviceAccountName: sa, automountServiceAccountToken: automount } = w;
+  if (sa) out.serviceAccountName = { ...sa, span: shift(sa.span), keySpan: shift(sa.keySpan) };
+  if (automount) out.automountServiceAccountToken = { ...automount, span: shift(automount.span), keySpan: shift(automount.keySpan) };
+  return out;
+}
+
+function podSpecEntry(root: YMap, path: readonly string[]): YEntry | undefined {
+  const parent = nodeAt(root, path.slice(0, -1));
+  return parent?.type === 'map' ? lastEntry(parent, path[path.length - 1]) : undefined;
+}
+
 function lastEntry(map: YMap, key: string): YMap['entries'][number] | undefined {
   for (let i = map.entries.length - 1; i >= 0; i--) if (map.entries[i].key === key) return map.entries[i];
   return undefined;
@@ -110,7 +141,7 @@ function lastEntry(map: YMap, key: string): YMap['entries'][number] | undefined 
 function field<T extends string | boolean>(map: YMap, key: string, type: 'string' | 'boolean'): PodSpecField<T> | undefined {
   const e = lastEntry(map, key);
   if (!e || e.value.type !== 'scalar' || typeof e.value.value !== type || e.value.value === '') return undefined;
-  return { key, value: e.value.value as T, node: e.value, span: e.value.span, keySpan: e.keySpan };
+  return { key, value: e.value.value as T, span: e.value.span, keySpan: e.keySpan };
 }
 
 /** The account the pod runs as: the ServiceAccount admission plugin sets `default` when none is named. */

@@ -5,7 +5,7 @@ import { loadManifestPaths, type LoadOptions } from '../manifest/load';
 import { movedFrom } from '../manifest/incremental';
 import { makeProblem, positionAt, type Manifest, type ManifestProblem, type ParsedFile } from '../manifest/parse';
 import { emptyPolicy, policyFromManifests, type PolicyFromManifests } from '../manifest/rbac';
-import { workloadsFromFiles, type Workload } from '../manifest/workloads';
+import { isWorkloadKind, movedWorkload, workloadOf, type Workload } from '../manifest/workloads';
 import { RbacEvaluator } from '../rbac/evaluator';
 import type { Policy, RbacObject, SourceRef } from '../rbac/types';
 import { defaultPolicy } from './defaults';
@@ -64,12 +64,19 @@ type Decoded = Pick<PolicyFromManifests, 'objects' | 'problems'> & { defaultName
 
 const perFile = new WeakMap<ParsedFile, FileObjects>();
 const perManifest = new WeakMap<Manifest, Decoded>();
+const perWorkload = new WeakMap<Manifest, { defaultNamespace: string | undefined; workload: Workload | undefined }>();
 
 function objectsOf(f: ParsedFile, defaultNamespace: string | undefined): FileObjects {
   let o = perFile.get(f);
   if (!o || o.defaultNamespace !== defaultNamespace) {
     const own: PolicyFromManifests = { policy: emptyPolicy(), problems: [], objects: [] };
+    const workloads: Workload[] = [];
     for (const m of f.manifests) {
+      if (isWorkloadKind(m.kind)) {
+        const w = decodedWorkload(m, defaultNamespace);
+        if (w) workloads.push(w);
+        continue;
+      }
       if (!Object.hasOwn(POLICY_LIST, m.kind)) continue; // what policyFromManifests decodes
       const d = decoded(f, m, defaultNamespace);
       own.problems.push(...d.problems);
@@ -78,7 +85,7 @@ function objectsOf(f: ParsedFile, defaultNamespace: string | undefined): FileObj
         (own.policy[POLICY_LIST[e.object.kind]] as RbacObject[]).push(e.object);
       }
     }
-    o = { defaultNamespace, own, workloads: workloadsFromFiles([f], { defaultNamespace }) };
+    o = { defaultNamespace, own, workloads };
     perFile.set(f, o);
   }
   return o;
@@ -105,6 +112,20 @@ function decoded(f: ParsedFile, m: Manifest, defaultNamespace: string | undefine
     out = { defaultNamespace, ...policyFromManifests([{ ...f, manifests: [m] }], { origin: 'workspace', defaultNamespace }) };
   }
   perManifest.set(m, out);
+  return out;
+}
+
+/** The workload of one manifest (workloadOf); that of a moved copy is the original's, moved. */
+function decodedWorkload(m: Manifest, defaultNamespace: string | undefined): Workload | undefined {
+  const hit = perWorkload.get(m);
+  if (hit && hit.defaultNamespace === defaultNamespace) return hit.workload;
+  const moved = movedFrom(m);
+  const before = moved && perWorkload.get(moved.from);
+  const out =
+    moved && before && before.defaultNamespace === defaultNamespace
+      ? before.workload && movedWorkload(before.workload, m, moved.delta)
+      : workloadOf(m, { defaultNamespace });
+  perWorkload.set(m, { defaultNamespace, workload: out });
   return out;
 }
 
