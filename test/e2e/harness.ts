@@ -154,11 +154,22 @@ export class Editor {
 
   /** Ctrl+P, type the file name, Enter; resolves once its editor tab is active. */
   async quickOpen(file: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: slow });
-    await input.fill(file);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: slow });
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first();
+    // Quick Open searches a file list cached per session: a file a test has just written can be
+    // missing from it ("No matching results") while the Explorer shows it. A new session searches anew.
+    for (const deadline = Date.now() + slow; ;) {
+      await this.page.keyboard.press('Control+P');
+      await input.waitFor({ timeout: slow });
+      await input.fill(file);
+      try {
+        await row.waitFor({ timeout: 10_000 });
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await this.page.keyboard.press('Escape');
+      }
+    }
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tab.active', { hasText: file }).waitFor({ timeout: slow });
   }
