@@ -1,11 +1,16 @@
 // The graph page in headless chromium (Debian's /usr/bin/chromium through playwright-core), for
 // the webview tests and the graph benchmark.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { webviewBundle } from '../../server/src/cli/graph';
+import { encodeGraph } from '../../server/src/core/graph/compact';
+import { graphPage } from '../../server/src/core/graph/page';
+import type { GraphData } from '../../server/src/core/graph/protocol';
 import { repoPath, repoRoot } from '../helpers/repo';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -19,6 +24,17 @@ export function writeGraphPage(paths: string[], extra: string[] = []): string {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`kubeid graph failed (${r.status}): ${r.stderr}`);
+  return out;
+}
+
+/** Writes the page `kubeid graph` makes, of a graph built by the caller (bundle and data inlined); its path. */
+export function writeDataPage(data: GraphData, title: string): string {
+  const out = join(mkdtempSync(join(tmpdir(), 'kubeid-graph-')), 'graph.html');
+  const nonce = randomBytes(18).toString('base64');
+  writeFileSync(
+    out,
+    graphPage({ nonce, title, script: { inline: webviewBundle(repoPath('dist')) }, dataJson: JSON.stringify(encodeGraph(data)) }),
+  );
   return out;
 }
 

@@ -22,7 +22,7 @@ import { buildWorkspace } from '../../server/src/core/policy/workspace';
 import { generateCluster, namespaceName } from '../bench/synthetic';
 import { embeddedGraph } from '../helpers/graph-page';
 import { repoPath } from '../helpers/repo';
-import { launch, openGraph, screenshot, writeGraphPage } from './browser';
+import { launch, openGraph, screenshot, writeDataPage, writeGraphPage } from './browser';
 
 const FIXTURE = 'test/fixtures/graph';
 let browser: Browser;
@@ -293,16 +293,7 @@ test('a graph of over 5,000 nodes is filtered, focused and laid out in a worker,
   const objects = [...c.serviceAccounts, ...c.roles, ...c.roleBindings, ...c.clusterRoles, ...c.clusterRoleBindings];
   // Built here as `kubeid graph` builds it, without the checks (no risk colours): they take long.
   const data = buildGraph(buildWorkspace([manifestsFromObjects(objects, 'cluster.json')]), { source: 'synthetic cluster' });
-  const html = join(mkdtempSync(join(tmpdir(), 'kubeid-graph-worker-')), 'graph.html');
-  writeFileSync(
-    html,
-    graphPage({
-      nonce: randomBytes(18).toString('base64'),
-      title: 'worker',
-      script: { inline: webviewBundle(repoPath('dist')) },
-      dataJson: JSON.stringify(encodeGraph(data)),
-    }),
-  );
+  const html = writeDataPage(data, 'worker');
   assert.ok(data.nodes.length > 5000, `${data.nodes.length} nodes`);
 
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -559,16 +550,7 @@ test('inside VS Code: a live node opens by reference, and "Check access as this 
 });
 
 test('the page kubeid graph writes of a cluster: its source and partial snapshot stated, live objects not openable', async () => {
-  const html = join(mkdtempSync(join(tmpdir(), 'kubeid-graph-live-page-')), 'graph.html');
-  writeFileSync(
-    html,
-    graphPage({
-      nonce: randomBytes(18).toString('base64'),
-      title: 'live',
-      script: { inline: webviewBundle(repoPath('dist')) },
-      dataJson: JSON.stringify(encodeGraph(liveGraph())),
-    }),
-  );
+  const html = writeDataPage(liveGraph(), 'live');
   const { page, errors } = await openGraph(browser, html);
   assert.equal(await text(page, '#source-label'), 'Source: cluster (context prod)');
   assert.match(await text(page, '#source-note'), /Partial snapshot: /);
