@@ -76,10 +76,7 @@ void describe('editing RBAC manifests in code-server', { skip, timeout: 5 * slow
     await activeEditor.locator('.codelens-decoration', { hasText: 'bindings' }).waitFor({ timeout: slow });
 
     // Exactly under `"pod"`: the squiggle shares its row with that line and spans its characters.
-    const line = activeEditor.locator('.view-line', { hasText: 'resources: ["pod"]' });
-    const [lineBox, box] = [await line.boundingBox(), await squiggle.boundingBox()];
-    assert.ok(lineBox && box);
-    assert.ok(Math.abs(box.y - lineBox.y) < 2, `squiggle at y=${box.y}, line at y=${lineBox.y}`);
+    const { box, line } = await editor!.squiggleOnLine(squiggle, 'resources: ["pod"]');
     const word = await line.evaluate(textExtent, '"pod"');
     assert.ok(word, 'the line shows "pod"');
     assert.ok(

@@ -1,13 +1,16 @@
 // Real-editor harness: the packaged kubeid.vsix installed into code-server (VS Code for the web),
 // driven by Playwright in Debian's chromium. See shared/notes/real-vscode-e2e.md and
 // scripts/setup-code-server.sh, which installs code-server into .vscode-test/code-server.
+import * as assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+type Box = NonNullable<Awaited<ReturnType<Locator['boundingBox']>>>;
 
 export const root = path.resolve(__dirname, '../../..');
 export const fixtureWorkspace = path.join(root, 'test/fixtures/e2e-workspace');
@@ -192,6 +195,24 @@ export class Editor {
   /** The editor of the active tab (one editor group). */
   get activeEditor() {
     return this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+  }
+
+  /**
+   * The box of `squiggle` once it shares its row with the line showing `lineText` and both have stopped
+   * moving. Code lenses arrive on their own and push the lines below them down: a box measured before
+   * they settle is a row off, and a hover there misses.
+   */
+  async squiggleOnLine(squiggle: Locator, lineText: string): Promise<{ box: Box; line: Locator }> {
+    const line = this.activeEditor.locator('.view-line', { hasText: lineText });
+    let last = '';
+    for (const deadline = Date.now() + 30_000; ;) {
+      const [box, lineBox] = [await squiggle.boundingBox(), await line.boundingBox()];
+      const now = `squiggle at y=${box?.y}, line "${lineText}" at y=${lineBox?.y}`;
+      if (box && lineBox && Math.abs(box.y - lineBox.y) < 2 && now === last) return { box, line };
+      if (Date.now() > deadline) throw new assert.AssertionError({ message: `the squiggle is not on the line: ${now}` });
+      last = now;
+      await this.page.waitForTimeout(500);
+    }
   }
 
   /** Ctrl+G `line:column` (both from 1); resolves once the status bar shows the cursor there. */
