@@ -7,11 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { encodeGraph } from '../../server/src/core/graph/compact';
+import { graphNode, type CompactGraph } from '../../server/src/core/graph/compact';
 import { graphPage } from '../../server/src/core/graph/page';
 import {
   parseWebviewMessage,
-  type GraphData,
   type GraphNode,
   type GraphSourceKind,
   type HostToWebview,
@@ -23,8 +22,9 @@ import { OPEN_LIVE_OBJECT } from './live-object';
 export const SHOW_ACCESS_GRAPH = 'kubeid.showAccessGraph';
 
 class GraphPanel {
-  private data: GraphData | undefined;
-  /** The JSON of the graph last sent: a change that leaves the graph as it was sends nothing. */
+  /** The graph shown, as the server sent it (the webview's form). */
+  private data: CompactGraph | undefined;
+  /** The server's revision of the graph last sent: a change that leaves the graph as it was sends nothing. */
   private sent: string | undefined;
   /** Nodes to reveal once the graph is shown: the first of them it has. */
   private pending: string[] = [];
@@ -70,7 +70,7 @@ class GraphPanel {
 
   private revealFirst(nodeIds: string[]): void {
     if (!nodeIds.length) return;
-    const id = nodeIds.find((i) => this.data?.nodes.some((n) => n.id === i));
+    const id = nodeIds.find((i) => this.data?.nodes.some((n) => n[0] === i));
     if (id) this.post({ type: 'reveal', nodeId: id });
     else void vscode.window.showInformationMessage(`kubeid: the access graph has no node for ${nodeIds.join(', ')}: no binding names it.`);
   }
@@ -112,13 +112,13 @@ class GraphPanel {
   }
 
   private async send(): Promise<void> {
-    const data = await this.client.sendRequest(accessGraphRequest, { source: this.source });
-    const json = JSON.stringify(data);
-    if (json === this.sent) return;
-    this.data = data;
-    this.sent = json;
+    const data = await this.client.sendRequest(accessGraphRequest, { source: this.source, ...(this.sent ? { known: this.sent } : {}) });
+    if (!data) return;
+    const { revision, ...graph } = data;
+    this.data = graph;
+    this.sent = revision;
     // The webview draws the new graph in the view state it saved: focus, filters, zoom.
-    this.post({ type: 'graph', data: encodeGraph(data) });
+    this.post({ type: 'graph', data: graph });
   }
 
   /**
@@ -143,7 +143,7 @@ class GraphPanel {
   }
 
   private async open(nodeId: string): Promise<void> {
-    const node = this.data?.nodes.find((n) => n.id === nodeId);
+    const node = this.data && graphNode(this.data, nodeId);
     if (node?.origin === 'cluster') return openLive(node);
     if (!node?.file || node.origin !== 'workspace' || !node.line) {
       void vscode.window.showInformationMessage(
@@ -162,7 +162,7 @@ class GraphPanel {
 
   /** Connected: the subject's access matrix as the cluster answers (kubeid.checkAccess); else kubeid's own reading of the workspace. */
   private async checkAccess(nodeId: string): Promise<void> {
-    const node = this.data?.nodes.find((n) => n.id === nodeId);
+    const node = this.data && graphNode(this.data, nodeId);
     const subject = node && subjectOf(node);
     if (!subject) return;
     const sources = this.data?.sources;

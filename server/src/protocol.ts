@@ -1,7 +1,8 @@
 // Every custom message between the extension (client) and the language server, declared once.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { AccessSubject } from './core/access';
-import type { GraphData, GraphSourceKind } from './core/graph/protocol';
+import type { CompactGraph } from './core/graph/compact';
+import type { GraphSourceKind } from './core/graph/protocol';
 
 export interface ServerStatus {
   /** "loading" while the workspace is read, then "ready". */
@@ -65,10 +66,18 @@ export const canIRequest = new RequestType<CanIParams, CanIResult, void>('kubeid
 export interface AccessGraphParams {
   /** The workspace manifests on the default policy (the default), or the connected cluster's snapshot (the workspace, saying why, when none is connected). */
   source?: GraphSourceKind;
+  /** The revision of the graph the client holds: the answer is null while that is still the graph to show. */
+  known?: string;
 }
 
-/** Client → server: the access graph, coloured by the checks (the graph view); `sources` says which is shown and whether a cluster can be. */
-export const accessGraphRequest = new RequestType<AccessGraphParams | null, GraphData, void>('kubeid/accessGraph');
+/** A graph as the server answers it, in the form the webview takes: `revision` names it until its inputs or content change. */
+export type AccessGraphResult = CompactGraph & { revision: string };
+
+/**
+ * Client → server: the access graph, coloured by the checks (the graph view); `sources` says which
+ * is shown and whether a cluster can be; null when it is still the `known` one.
+ */
+export const accessGraphRequest = new RequestType<AccessGraphParams | null, AccessGraphResult | null, void>('kubeid/accessGraph');
 export interface AuditParams {
   /** Longest escalation path searched (default 3). */
   hops?: number;

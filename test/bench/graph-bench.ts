@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ALL_CHECKS, runChecks } from '../../server/src/core/checks/index';
 import { workspaceContext } from '../../server/src/core/checks/check';
 import { buildGraph } from '../../server/src/core/graph/build';
+import { encodeGraph } from '../../server/src/core/graph/compact';
 import type { GraphData } from '../../server/src/core/graph/protocol';
 import { collapseGroups, filterGraph, focusGraph } from '../../server/src/core/graph/view';
 import { manifestsFromObjects } from '../../server/src/core/manifest/parse';
@@ -40,6 +41,9 @@ function graphOfCluster(): GraphData {
   const data = buildGraph(ws, { source: 'synthetic cluster', findings });
   row('graph model (node)', ms(performance.now() - t));
   row('graph', `${count(data.nodes.length)} nodes, ${count(data.edges.length)} edges`);
+  t = performance.now();
+  const compact = JSON.stringify(encodeGraph(data));
+  row('compact form, as the panel receives it (node)', `${ms(performance.now() - t)}, ${(compact.length / 1024 / 1024).toFixed(1)} MiB`);
   return data;
 }
 

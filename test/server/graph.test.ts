@@ -6,11 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { workspaceGraph } from '../../server/src/core/graph/build';
+import { decodeGraph } from '../../server/src/core/graph/compact';
 import type { GraphData, GraphNode } from '../../server/src/core/graph/protocol';
 import { parseManifestText } from '../../server/src/core/manifest/parse';
 import { buildWorkspace } from '../../server/src/core/policy/workspace';
-import type { ClusterStatus } from '../../server/src/protocol';
+import type { AccessGraphParams, AccessGraphResult, ClusterStatus } from '../../server/src/protocol';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { startServer, writeWorkspace, type LspSession } from '../helpers/lsp';
 
@@ -43,7 +45,12 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const graph = (): Promise<GraphData> => s.conn.sendRequest('kubeid/accessGraph');
+/** kubeid/accessGraph, decoded: the graph and its revision, or null when `known` is still the graph. */
+async function ask(session: LspSession, params?: AccessGraphParams): Promise<(GraphData & { revision: string }) | null> {
+  const r = await session.conn.sendRequest<AccessGraphResult | null>('kubeid/accessGraph', params);
+  return r && { ...decodeGraph(r), revision: r.revision };
+}
+const graph = async (): Promise<GraphData> => (await ask(s))!;
 
 test('kubeid/accessGraph: the workspace objects with their file and line, risk from the checks as configured', async () => {
   const g = await graph();
@@ -62,6 +69,24 @@ test('kubeid/accessGraph follows the unsaved text of an open manifest', async ()
   await s.open(join(dir, 'rbac.yaml'), RBAC.replace('name: jane', 'name: joe'));
   const ids = (await graph()).nodes.map((n) => n.id);
   assert.ok(ids.includes('User:joe') && !ids.includes('User:jane'));
+});
+
+test('kubeid/accessGraph sends a graph once: asked again with its revision, null until the graph changes', async () => {
+  const uri = pathToFileURL(join(dir, 'rbac.yaml')).href; // open since the test above
+  const again = (known?: string) => ask(s, { source: 'workspace', known });
+  await s.change(uri, 2, RBAC);
+  const first = await again();
+  assert.ok(first?.revision);
+  assert.equal(await again(first.revision), null, 'nothing changed');
+  // An edit that leaves the graph as it was (a comment after the last object) sends nothing either.
+  await s.change(uri, 3, `${RBAC}# reviewed\n`);
+  assert.equal(await again(first.revision), null, 'the same graph');
+  await s.change(uri, 4, RBAC.replace('name: jane', 'name: kim'));
+  const changed = await again(first.revision);
+  assert.ok(changed && changed.revision !== first.revision, 'a new revision');
+  assert.ok(changed.nodes.some((n) => n.id === 'User:kim'));
+  // A client that holds no graph (a webview shown again) gets the graph.
+  assert.equal((await again())?.revision, changed.revision);
 });
 
 // ---- the connected cluster's graph ----
@@ -130,7 +155,7 @@ const checksOf = (n: GraphNode | undefined) => (n?.findings ?? []).map((f) => `$
 
 test('kubeid/accessGraph of the cluster: its objects by reference, risk from the same checks as a manifest of them', async () => {
   const { live: s } = await connected();
-  const g = await s.conn.sendRequest<GraphData>('kubeid/accessGraph', { source: 'cluster' });
+  const g = (await ask(s, { source: 'cluster' }))!;
   assert.deepEqual(g.sources, { shown: 'cluster', context: 'admin', namespace: 'shop' });
   assert.equal(g.source, 'cluster (context admin)');
   const role = g.nodes.find((n) => n.id === 'ClusterRole:live-debugger');
@@ -156,7 +181,7 @@ test('kubeid/accessGraph of the cluster: its objects by reference, risk from the
   // The default policy the cluster holds is never reported, as diagnostics never report it.
   assert.equal(g.nodes.find((n) => n.id === 'ClusterRole:cluster-admin')?.risk, undefined);
 
-  const ws = await s.conn.sendRequest<GraphData>('kubeid/accessGraph', { source: 'workspace' });
+  const ws = (await ask(s, { source: 'workspace' }))!;
   assert.deepEqual(ws.sources, { shown: 'workspace', context: 'admin', namespace: 'shop' });
   assert.ok(ws.nodes.some((n) => n.id === 'ClusterRole:secret-reader' && n.origin === 'workspace'));
 });
@@ -165,10 +190,12 @@ test('kubeid/accessGraph of the cluster follows watch events', async () => {
   const { live: s, api: server } = await connected();
   const statuses = () => s.notifications.filter((n) => n.method === 'kubeid/clusterStatus').length;
   const before = statuses();
+  const shown = (await ask(s, { source: 'cluster' }))!;
+  assert.equal(await ask(s, { source: 'cluster', known: shown.revision }), null, 'the cluster did not change: nothing is sent again');
   server.apply({ ...LIVE_BINDING, metadata: { name: 'more-debuggers', namespace: 'shop' }, subjects: [{ kind: 'User', name: 'kim' }] });
   await s.until('the status after the watch event', () => statuses() > before);
-  const g = await s.conn.sendRequest<GraphData>('kubeid/accessGraph', { source: 'cluster' });
-  assert.ok(g.edges.some((e) => e.id === 'User:kim->RoleBinding:shop/more-debuggers'));
+  const g = await ask(s, { source: 'cluster', known: shown.revision });
+  assert.ok(g?.edges.some((e) => e.id === 'User:kim->RoleBinding:shop/more-debuggers'));
 });
 
 test('kubeid/accessGraph: a partial snapshot says what it lacks; not connected, the workspace is shown with the reason', async () => {
@@ -184,7 +211,7 @@ test('kubeid/accessGraph: a partial snapshot says what it lacks; not connected, 
     await partial.until('a partial snapshot', () =>
       partial.notifications.some((n) => n.method === 'kubeid/clusterStatus' && (n.params as ClusterStatus).state === 'partial'),
     );
-    const g = await partial.conn.sendRequest<GraphData>('kubeid/accessGraph', { source: 'cluster' });
+    const g = (await ask(partial, { source: 'cluster' }))!;
     assert.equal(g.sources?.shown, 'cluster');
     assert.match(g.sources?.incomplete ?? '', /could not read roles\.rbac\.authorization\.k8s\.io .*not conclusive/);
   } finally {
@@ -192,7 +219,7 @@ test('kubeid/accessGraph: a partial snapshot says what it lacks; not connected, 
     await partial.stop();
   }
   // The first session of this file has no kubeconfig: asked for the cluster, it shows the workspace and says why.
-  const g = await s.conn.sendRequest<GraphData>('kubeid/accessGraph', { source: 'cluster' });
+  const g = (await ask(s, { source: 'cluster' }))!;
   assert.equal(g.sources?.shown, 'workspace');
   assert.equal(g.sources?.context, undefined);
   assert.match(g.sources?.fallback ?? '', /^kubeid is not connected to a cluster \(.+\): the workspace is shown$/);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { workspaceGraph } from '../../server/src/core/graph/build';
-import { decodeGraph, encodeGraph, type CompactGraph } from '../../server/src/core/graph/compact';
+import { decodeGraph, encodeGraph, graphNode, type CompactGraph } from '../../server/src/core/graph/compact';
 import { graphPage } from '../../server/src/core/graph/page';
 import { MAX_EXPORT_CHARS, parseWebviewMessage } from '../../server/src/core/graph/protocol';
 import { manifestsFromObjects } from '../../server/src/core/manifest/parse';
@@ -108,7 +108,11 @@ test('the compact form the page and the panel carry decodes to the same graph, a
     g.nodes.some((n) => n.findings?.some((f) => f.message.split('. ').length > 2)),
     'findings of several sentences, cut apart',
   );
-  assert.deepEqual(decodeGraph(JSON.parse(JSON.stringify(c)) as CompactGraph), g);
+  const carried = JSON.parse(JSON.stringify(c)) as CompactGraph;
+  assert.deepEqual(decodeGraph(carried), g);
+  // The panel looks up the node the webview names without decoding the rest.
+  for (const n of g.nodes) assert.deepEqual(graphNode(carried, n.id), n);
+  assert.equal(graphNode(carried, 'Role:nowhere/none'), undefined);
   assert.ok(JSON.stringify(c).length * 2 < JSON.stringify(g).length);
   // The page carries it gzip-compressed: the browser tokenizes every character of its element.
   const page = graphPage({ nonce: 'abcdefghijklmnopqrstuvwx', title: 't', script: { inline: '' }, dataJson: JSON.stringify(c) });

@@ -215,8 +215,9 @@ class Builder {
 
   /** The edges drawn from the part of the manifest at `offset`: a rule's grants, a subject's edge, the roleRef. */
   private edgesAt(o: RbacObject, m: Manifest, offset: number, id: string): GraphEdge[] {
+    const node = m.node; // a live object's tree is built on each access
     const inside = (path: ReadonlyArray<string | number>) => {
-      const s = spanAt(m.node, path);
+      const s = spanAt(node, path);
       return offset >= s.start && offset < s.end;
     };
     if (o.kind === 'Role' || o.kind === 'ClusterRole') {

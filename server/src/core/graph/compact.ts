@@ -144,46 +144,7 @@ export function decodeGraph(c: CompactGraph): GraphData {
   const list = (xs: S[] | 0): string[] | undefined => (xs === 0 ? undefined : xs.map((i) => strings[i]));
   // Rules share the lists they have in common, as edges share verbs (nothing mutates them).
   const lists = c.lists.map((xs) => xs.map((i) => strings[i]));
-  const nodes = c.nodes.map((x): GraphNode => {
-    const kind = KINDS[x[1]];
-    const n: GraphNode = { id: x[0], kind, layer: LAYER_OF[kind], name: strings[x[2]], label: strings[x[3] < 0 ? x[2] : x[3]] };
-    if (x[4] >= 0) n.namespace = strings[x[4]];
-    if (x[5] >= 0) n.apiGroup = strings[x[5]];
-    if (x[6] > 0) n.origin = ORIGINS[x[6]];
-    if (x[7] >= 0) n.file = strings[x[7]];
-    if (x[8]) n.line = x[8];
-    if (x[10] & 1) n.missing = true;
-    if (x[10] & 2) n.defaultPolicy = true;
-    if (x[9] > 0) n.risk = RISKS[x[9]];
-    if (x[11]) {
-      n.findings = x[11].map(([check, severity, message, line]) => {
-        const f: GraphFinding = { check: strings[check], severity: RISKS[severity]!, message: message.map((i) => strings[i]).join('') };
-        if (line) f.line = line;
-        return f;
-      });
-    }
-    if (x[12]) {
-      n.rules = x[12].map(([verbs, apiGroups, resources, names, urls, from]) => {
-        const r: PolicyRule & { aggregatedFrom?: string } = { verbs: lists[verbs] };
-        if (apiGroups >= 0) r.apiGroups = lists[apiGroups];
-        if (resources >= 0) r.resources = lists[resources];
-        if (names >= 0) r.resourceNames = lists[names];
-        if (urls >= 0) r.nonResourceURLs = lists[urls];
-        if (from >= 0) r.aggregatedFrom = strings[from];
-        return r;
-      });
-    }
-    if (x[13]) n.roleRef = { apiGroup: strings[x[13][0]], kind: strings[x[13][1]], name: strings[x[13][2]] } satisfies RoleRef;
-    if (x[14]) {
-      n.subjects = x[14].map(([kind, name, ns, group]): Subject => {
-        const sub: Subject = { kind: strings[kind], name: strings[name] };
-        if (group >= 0) sub.apiGroup = strings[group];
-        if (ns >= 0) sub.namespace = strings[ns];
-        return sub;
-      });
-    }
-    return n;
-  });
+  const nodes = c.nodes.map((x) => decodeNode(x, strings, (i) => lists[i]));
   // Edges share the verb lists they have in common (nothing mutates them; views copy before merging).
   const verbLists = new Map<number, string[]>();
   const verbsOf = (i: number): string[] => {
@@ -202,4 +163,51 @@ export function decodeGraph(c: CompactGraph): GraphData {
     return e;
   });
   return { source: c.source, ...(c.sources ? { sources: c.sources } : {}), nodes, edges };
+}
+
+/** One node of a compact graph, by id (what the panel looks up when the webview names a node). */
+export function graphNode(c: CompactGraph, id: string): GraphNode | undefined {
+  const x = c.nodes.find((n) => n[0] === id);
+  return x && decodeNode(x, c.strings, (i) => c.lists[i].map((j) => c.strings[j]));
+}
+
+function decodeNode(x: CompactNode, strings: readonly string[], listOf: (i: L) => string[]): GraphNode {
+  const kind = KINDS[x[1]];
+  const n: GraphNode = { id: x[0], kind, layer: LAYER_OF[kind], name: strings[x[2]], label: strings[x[3] < 0 ? x[2] : x[3]] };
+  if (x[4] >= 0) n.namespace = strings[x[4]];
+  if (x[5] >= 0) n.apiGroup = strings[x[5]];
+  if (x[6] > 0) n.origin = ORIGINS[x[6]];
+  if (x[7] >= 0) n.file = strings[x[7]];
+  if (x[8]) n.line = x[8];
+  if (x[10] & 1) n.missing = true;
+  if (x[10] & 2) n.defaultPolicy = true;
+  if (x[9] > 0) n.risk = RISKS[x[9]];
+  if (x[11]) {
+    n.findings = x[11].map(([check, severity, message, line]) => {
+      const f: GraphFinding = { check: strings[check], severity: RISKS[severity]!, message: message.map((i) => strings[i]).join('') };
+      if (line) f.line = line;
+      return f;
+    });
+  }
+  if (x[12]) {
+    n.rules = x[12].map(([verbs, apiGroups, resources, names, urls, from]) => {
+      const r: PolicyRule & { aggregatedFrom?: string } = { verbs: listOf(verbs) };
+      if (apiGroups >= 0) r.apiGroups = listOf(apiGroups);
+      if (resources >= 0) r.resources = listOf(resources);
+      if (names >= 0) r.resourceNames = listOf(names);
+      if (urls >= 0) r.nonResourceURLs = listOf(urls);
+      if (from >= 0) r.aggregatedFrom = strings[from];
+      return r;
+    });
+  }
+  if (x[13]) n.roleRef = { apiGroup: strings[x[13][0]], kind: strings[x[13][1]], name: strings[x[13][2]] } satisfies RoleRef;
+  if (x[14]) {
+    n.subjects = x[14].map(([kind, name, ns, group]): Subject => {
+      const sub: Subject = { kind: strings[kind], name: strings[name] };
+      if (group >= 0) sub.apiGroup = strings[group];
+      if (ns >= 0) sub.namespace = strings[ns];
+      return sub;
+    });
+  }
+  return n;
 }
