@@ -4,13 +4,13 @@
 // one line, no credential), and a snapshot of the context as the baseline of a later audit.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeTokenKubeconfig } from '../helpers/kubeconfig';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
-import { repoPath, repoRoot } from '../helpers/repo';
+import { repoPath } from '../helpers/repo';
+import { runKubeid } from '../helpers/cli';
 
 const RG = 'rbac.authorization.k8s.io';
 const TOKEN = 'jane-token-5f1d0c9e7a2b';
@@ -39,14 +39,9 @@ after(async () => {
 });
 
 function kubeid(args: string[], config = kubeconfig) {
-  const r = spawnSync(process.execPath, [repoPath('dist/cli.js'), ...args, '--kubeconfig', config], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, KUBECONFIG: '' },
-    timeout: 120_000,
-  });
-  printed.push(r.stdout, r.stderr);
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  const r = runKubeid([...args, '--kubeconfig', config]);
+  printed.push(r.out, r.err);
+  return r;
 }
 
 type Finding = { rule: string; message: string; object?: { kind: string; name: string; origin?: string; file?: string } };

@@ -2,20 +2,14 @@
 // (Markdown, JSON, SARIF, HTML), the baseline diff and the exit codes CI relies on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedGraph } from '../helpers/graph-page';
-import { repoPath, repoRoot } from '../helpers/repo';
+import { runKubeid as kubeid } from '../helpers/cli';
 
 const DIR = 'test/fixtures/audit';
 const PATHS = `${DIR}/paths.yaml`;
-
-function kubeid(args: string[]) {
-  const r = spawnSync(process.execPath, [repoPath('dist/cli.js'), ...args], { cwd: repoRoot, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 test('markdown (the default): who can become cluster-admin, the paths with their grants, the summary on stderr; errors exit 1', () => {
   const r = kubeid(['audit', '--from', PATHS]);

@@ -1,18 +1,12 @@
 // The kubeid CLI as users run it: the bundled dist/cli.js, its output and exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoPath, repoRoot } from '../helpers/repo';
+import { runKubeid as kubeid } from '../helpers/cli';
 
 const FIXTURE = 'test/fixtures/cli/rbac.yaml';
-
-function kubeid(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [repoPath('dist/cli.js'), ...args], { cwd: repoRoot, input, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 test('can-i answers yes / no with exit codes 0 / 1, like kubectl auth can-i', () => {
   assert.deepEqual(kubeid(['can-i', 'get', 'pods', '-n', 'shop', '--as', 'system:serviceaccount:shop:web', '--from', FIXTURE]), {

@@ -3,26 +3,15 @@
 // reachable.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedGraph } from '../helpers/graph-page';
 import { writeTokenKubeconfig } from '../helpers/kubeconfig';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
-import { repoPath, repoRoot } from '../helpers/repo';
+import { runKubeid as kubeid } from '../helpers/cli';
 
 const FIXTURE = 'test/fixtures/graph';
-
-function kubeid(args: string[]) {
-  const r = spawnSync(process.execPath, [repoPath('dist/cli.js'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, KUBECONFIG: '' },
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 test('-o graph.json writes the graph data: nodes with file and line, edges with verbs and risk', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'kubeid-cli-graph-')), 'graph.json');

@@ -1,7 +1,7 @@
 // kubeid lint and kubeid lsp as users run them: the bundled dist/cli.js, its output and exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { repoPath, repoRoot } from '../helpers/repo';
+import { runKubeid as kubeid } from '../helpers/cli';
 
 const DIR = 'test/fixtures/lint';
 const ROLES = `${DIR}/roles.yaml`;
@@ -33,11 +34,6 @@ interface SarifRule {
   id: string;
   shortDescription: { text: string };
   defaultConfiguration: { level: string };
-}
-
-function kubeid(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [repoPath('dist/cli.js'), ...args], { cwd: repoRoot, input, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 const rows = (out: string): Row[] => JSON.parse(out) as Row[];

@@ -13,8 +13,9 @@ import { keepCurrent, listAll, loadSnapshot, RBAC_KINDS, refKey, snapshotPolicy 
 import { ClusterError } from '../../server/src/core/cluster/source';
 import { startTestApiServer, type TestApiServer } from '../helpers/apiserver/index';
 import { kubectlFor, kubectlVersion, type Kubectl } from '../helpers/apiserver/kubectl';
-import { repoPath, repoRoot } from '../helpers/repo';
+import { repoPath } from '../helpers/repo';
 import { writeExecKubeconfig, writeTokenKubeconfig } from '../helpers/kubeconfig';
+import { runKubeid } from '../helpers/cli';
 
 const RG = 'rbac.authorization.k8s.io';
 const TOKENS = {
@@ -102,14 +103,9 @@ after(async () => {
 });
 
 function kubeid(args: string[], context = 'admin') {
-  const r = spawnSync(process.execPath, [repoPath('dist/cli.js'), ...args, '--kubeconfig', kubeconfig, '--context', context], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, KUBECONFIG: '' },
-    timeout: 120_000,
-  });
-  printed.push(r.stdout, r.stderr);
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  const r = runKubeid([...args, '--kubeconfig', kubeconfig, '--context', context]);
+  printed.push(r.out, r.err);
+  return r;
 }
 
 const connect = (context = 'admin', timeoutMs?: number) => KubeClusterSource.connect({ kubeconfig, context, timeoutMs });
