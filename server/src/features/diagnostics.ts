@@ -31,18 +31,20 @@ export class DiagnosticsPublisher {
       return out.concat(problemFindings(placed, settings));
     };
     const sent = new Set<string>();
-    const update = (file: string, found: readonly Finding[]): void => {
+    const update = (file: string, found: readonly Finding[]): Promise<void> | undefined => {
       sent.add(file);
       const diagnostics = found.flatMap((f) => toDiagnostic(f, (p) => analysis.file(p)) ?? []);
       const key = JSON.stringify(diagnostics);
-      if ((this.published.get(file) ?? '[]') === key) return;
-      this.send(file, diagnostics);
+      if ((this.published.get(file) ?? '[]') === key) return undefined;
       if (diagnostics.length) this.published.set(file, key);
       else this.published.delete(file);
+      return this.send(file, diagnostics);
     };
     if (first !== undefined) {
-      update(first, findings(new Set([first])));
-      await new Promise((resolve) => setImmediate(resolve));
+      const written = update(first, findings(new Set([first])));
+      // Out before the rest of the round: a message is written on a later turn of the event loop,
+      // and a large one (a file of 1,000 documents) only while the loop is free.
+      await (written ?? new Promise((resolve) => setImmediate(resolve)));
       if (round !== this.round) return false;
     }
     // The checks keep a finding an edit cannot change as the same object, the places it points to
@@ -60,13 +62,14 @@ export class DiagnosticsPublisher {
     }
     const byFile = new Map<string, Finding[]>();
     for (const f of findings(stale)) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
-    for (const [file, found] of byFile) update(file, found);
-    for (const file of [...this.published.keys()]) if (!sent.has(file)) update(file, []);
+    for (const [file, found] of byFile) void update(file, found);
+    for (const file of [...this.published.keys()]) if (!sent.has(file)) void update(file, []);
     this.inputs = inputs;
     return true;
   }
 
-  private send(file: string, diagnostics: Diagnostic[]): void {
-    void this.connection.sendDiagnostics({ uri: fileUri(file), diagnostics });
+  /** Resolves once written; a write that fails (the client is gone) is dropped. */
+  private send(file: string, diagnostics: Diagnostic[]): Promise<void> {
+    return this.connection.sendDiagnostics({ uri: fileUri(file), diagnostics }).catch(() => undefined);
   }
 }
