@@ -25,6 +25,9 @@ export class ClusterView implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.item];
   private whoamiText = '';
   private readonly whoamiChanged = new vscode.EventEmitter<vscode.Uri>();
+  private readonly statusChanged = new vscode.EventEmitter<ClusterStatus>();
+  /** Every status the server reports: a watch event that changed the snapshot sends one too. */
+  readonly onDidChangeStatus = this.statusChanged.event;
 
   constructor(
     private readonly client: LanguageClient,
@@ -34,6 +37,7 @@ export class ClusterView implements vscode.Disposable {
     this.item.command = 'kubeid.switchContext';
     this.disposables.push(
       this.whoamiChanged,
+      this.statusChanged,
       vscode.commands.registerCommand('kubeid.switchContext', () => this.switchContext()),
       vscode.commands.registerCommand('kubeid.whoami', () => this.whoami()),
       vscode.workspace.registerTextDocumentContentProvider(WHOAMI.scheme, {
@@ -59,6 +63,7 @@ export class ClusterView implements vscode.Disposable {
 
   private show(s: ClusterStatus): void {
     this.last = s;
+    this.statusChanged.fire(s);
     const where = `${s.context ?? ''}${s.namespace ? ` / ${s.namespace}` : ''}`;
     const icon = { off: '$(cloud)', loading: '$(sync~spin)', ready: '$(cloud)', partial: '$(warning)', error: '$(error)' }[s.state];
     this.item.text = s.state === 'off' ? '$(cloud) no kube context' : `${icon} ${where}`;

@@ -56,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(cluster, ...registerLensCommands(client, live));
   context.subscriptions.push(...registerGraphPanel(context, client));
   context.subscriptions.push(...registerAuditCommand(client, cluster));
-  context.subscriptions.push(...registerLiveObjects(client));
+  context.subscriptions.push(...registerLiveObjects(client, cluster.onDidChangeStatus));
   context.subscriptions.push(
     vscode.commands.registerCommand('kubeid.showServerStatus', () => {
       void vscode.window.showInformationMessage(describe(last));

@@ -1,6 +1,7 @@
 // Live objects of the connected cluster in the editor: read-only `kubeid-live:` documents served by
-// the language server (kubeid/liveObject), "kubeid.openLiveObject" (also called by the graph and audit
-// views) and "kubeid.compareWithCluster" (the drift lens and quick fix: the live object next to the file).
+// the language server (kubeid/liveObject) and read again when the snapshot changes,
+// "kubeid.openLiveObject" (also called by the graph and audit views) and "kubeid.compareWithCluster"
+// (the drift lens and quick fix: the live object next to the file).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { LIVE_SCHEME, liveObjectOf, liveObjectRequest, liveObjectUri, type LiveObjectParams } from '../../server/src/protocol';
@@ -24,7 +25,12 @@ export const OPEN_LIVE_OBJECT = 'kubeid.openLiveObject';
 
 const describe = (a: LiveObjectArgs): string => `${a.kind} ${a.namespace ? `${a.namespace}/` : ''}${a.name}`;
 
-export function registerLiveObjects(client: LanguageClient): vscode.Disposable[] {
+/**
+ * `onStatus` fires on every cluster status (a changed snapshot, another context): the open live
+ * documents are read again, so one stays the object as the cluster now has it.
+ */
+export function registerLiveObjects(client: LanguageClient, onStatus: vscode.Event<unknown>): vscode.Disposable[] {
+  const changed = new vscode.EventEmitter<vscode.Uri>();
   /** The server's answer, or its message: a document that says why it is empty beats an error popup on navigation. */
   const fetch = (a: LiveObjectArgs) =>
     client.sendRequest(liveObjectRequest, a).then(
@@ -41,7 +47,12 @@ export function registerLiveObjects(client: LanguageClient): vscode.Disposable[]
     return { uri: vscode.Uri.parse(liveObjectUri({ kind: a.kind, namespace: a.namespace, name: a.name, comparable })), context: r.context };
   };
   return [
+    changed,
+    onStatus(() => {
+      for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === LIVE_SCHEME) changed.fire(d.uri);
+    }),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, {
+      onDidChange: changed.event,
       provideTextDocumentContent: async (uri) => {
         const a = liveObjectOf(uri.path, uri.query);
         if (!a) return `# kubeid: ${uri.toString()} names no object`;

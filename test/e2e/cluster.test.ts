@@ -176,7 +176,7 @@ void describe('kubeid in code-server, connected to a cluster', { skip, timeout: 
     await frame.locator('#matrix td.res', { hasText: /^secrets$/ }).waitFor({ timeout: slow });
   });
 
-  void it('an object that differs from the cluster gets "Compare with cluster", which opens the live object next to the file', async () => {
+  void it('an object that differs from the cluster gets "Compare with cluster", which opens the live object next to the file and follows the cluster', async () => {
     await editor!.page.locator('.tab', { hasText: 'rbac.yaml' }).click();
     await editor!.goTo(39, 9); // node-viewer's name: its lens scrolls into view
     await editor!.activeEditor.locator('.codelens-decoration a', { hasText: 'Compare with cluster' }).first().click({ timeout: slow });
@@ -187,6 +187,21 @@ void describe('kubeid in code-server, connected to a cluster', { skip, timeout: 
     await live.locator('.view-line', { hasText: 'name: node-viewer' }).waitFor({ timeout: slow });
     // The live side as a manifest: what differs is what matters, not the server's bookkeeping.
     assert.equal(await live.locator('.view-line', { hasText: /uid:|resourceVersion:/ }).count(), 0);
+    // The verbs are the live side's last lines: shown once its editor is scrolled to its end.
+    await live.locator('.view-line', { hasText: 'name: node-viewer' }).click();
+    await editor!.page.keyboard.press('Control+End');
+    const verb = (v: string) => live.locator('.view-line', { hasText: new RegExp(`^\\s*-\\s+${v}\\s*$`) });
+    await verb('get').waitFor({ timeout: slow });
+    assert.equal(await verb('list').count(), 0, 'the cluster grants get only');
+
+    // Changed in the cluster: the open live side follows the watch event.
+    api!.apply({
+      apiVersion: `${RG}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: 'node-viewer' },
+      rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }],
+    });
+    await verb('list').waitFor({ timeout: slow });
   });
 });
 
