@@ -1,7 +1,7 @@
 // The outline of a manifest file: one entry per Kubernetes object, with its rules, subjects and
 // roleRef as children.
 import { spanAt } from './checks/locate';
-import { list, mapItems, str } from './checks/read';
+import { mapItems, rules, str } from './checks/read';
 import { nodeAt, type Manifest, type ParsedFile, type Span } from './manifest/parse';
 
 export interface OutlineItem {
@@ -23,16 +23,13 @@ function objectItem(m: Manifest): OutlineItem {
   const selection = spanAt(m.node, named ? ['metadata', 'name'] : ['kind']);
   const item: OutlineItem = { name: `${m.kind} ${m.name || '(unnamed)'}`, role: 'object', span: m.span, selection, children: [] };
   if (m.namespace) item.detail = m.namespace;
-  for (const { node, index } of mapItems(m, 'rules')) {
-    const verbs = list(node, 'verbs').items.map((i) => i.value);
-    const groups = list(node, 'apiGroups').items.map((i) => i.value);
+  for (const rule of rules(m)) {
+    const verbs = rule.verbs.items.map((i) => i.value);
+    const groups = rule.apiGroups.items.map((i) => i.value);
     const group = groups.length === 1 && groups[0] !== '' ? `.${groups[0]}` : '';
-    const targets = [
-      ...list(node, 'resources').items.map((i) => i.value + group),
-      ...list(node, 'nonResourceURLs').items.map((i) => i.value),
-    ];
+    const targets = [...rule.resources.items.map((i) => i.value + group), ...rule.nonResourceURLs.items.map((i) => i.value)];
     const name = `${verbs.join(', ') || '(no verbs)'} on ${targets.join(', ') || '(nothing)'}`;
-    item.children.push(child(name, `rules[${index}]`, 'rule', node.span));
+    item.children.push(child(name, `rules[${rule.index}]`, 'rule', spanAt(m.node, ['rules', rule.index])));
   }
   for (const { node, index } of mapItems(m, 'subjects')) {
     const ns = str(node, 'namespace').value;

@@ -14,7 +14,7 @@ import type { Workspace } from '../policy/workspace';
 import { ApiIndex } from './api';
 import type { Check, CheckContext, Finding, Related, Severity } from './check';
 import { spanAt, type Path } from './locate';
-import { rules as ruleViews, type List, type RuleView } from './read';
+import { rules as ruleViews, roleRules, type List, type RuleView } from './read';
 
 export type AnyRole = Role | ClusterRole;
 
@@ -103,6 +103,7 @@ function buildReported(ctx: CheckContext, ix: Index): Reported {
   const { selection } = ix;
   const sites: RoleSite[] = [];
   const api = ApiIndex.of(workspace.catalogue);
+  const ruleRelated = writtenRules(workspace);
   for (const { object, manifest } of ctx.objects) {
     if (object.kind !== 'Role' && object.kind !== 'ClusterRole') continue;
     const effective =
@@ -111,16 +112,16 @@ function buildReported(ctx: CheckContext, ix: Index): Reported {
     if (object.kind === 'ClusterRole' && selection.aggregated.has(object.metadata.name)) {
       // The aggregation controller replaces the written rules with those of the selected roles.
       const origins = ev.ruleOrigins.get(object.metadata.name) ?? [];
+      const selectorOf = selectorPaths(manifest, object, selection);
       const rules = effective.rules.flatMap((rule, i): SiteRule[] => {
         const from = origins[i];
         if (from === undefined || from === object.metadata.name || inert(rule, 'ClusterRole', api)) return [];
-        const selector = selectorPath(manifest, object, from, selection);
-        return [{ rule, from: { role: from, selector, related: ruleRelated(ctx, from, rule) } }];
+        return [{ rule, from: { role: from, selector: selectorOf(from), related: ruleRelated(from, rule) } }];
       });
       sites.push({ role: object, manifest, aggregated: true, rules, holdsAll: coversAll(rules.map((r) => r.rule)) });
       continue;
     }
-    const rules = ruleViews(manifest).map((view) => ({ rule: toPolicyRule(view), view }));
+    const rules = roleRules(ctx, manifest).map((view) => ({ rule: toPolicyRule(view), view }));
     sites.push({
       role: object,
       manifest,
@@ -176,10 +177,15 @@ function aggregationSelection(roles: readonly ClusterRole[]): Selection {
       // An invalid selector: the controller leaves the role's rules as written.
     }
   }
-  const direct = (name: string, selector: number): string[] => {
-    const m = aggregated.get(name)?.[selector];
-    return m ? roles.filter((r) => r.metadata.name !== name && m(r.metadata.labels)).map((r) => r.metadata.name) : [];
-  };
+  // Per aggregated role, per selector, the other ClusterRoles it picks (selectedBy asks for them all).
+  const hits = new Map<string, string[][]>();
+  for (const [name, matchers] of aggregated) {
+    hits.set(
+      name,
+      matchers.map((m) => roles.filter((r) => r.metadata.name !== name && m(r.metadata.labels)).map((r) => r.metadata.name)),
+    );
+  }
+  const direct = (name: string, selector: number): string[] => hits.get(name)?.[selector] ?? [];
   const cache = new Map<string, Set<string>>();
   const selectedBy = (name: string): Set<string> => {
     const hit = cache.get(name);
@@ -198,28 +204,49 @@ function aggregationSelection(roles: readonly ClusterRole[]): Selection {
   return { aggregated, selectedBy, direct };
 }
 
-/** The selector of `role` that brings in the rules of `from` (directly or through another aggregated role). */
-function selectorPath(m: Manifest, role: ClusterRole, from: string, selection: Selection): Path {
+/**
+ * Per ClusterRole `from`, the selector of `role` that brings in its rules (directly or through
+ * another aggregated role); asked once per rule, found once per `from`.
+ */
+function selectorPaths(m: Manifest, role: ClusterRole, selection: Selection): (from: string) => Path {
   const seq = nodeAt(m.node, ['aggregationRule', 'clusterRoleSelectors']);
   // Decoded selectors are the map items, in order.
   const written = seq?.type === 'seq' ? seq.items.flatMap((n, i) => (n.type === 'map' ? [i] : [])) : [];
   const count = role.aggregationRule?.clusterRoleSelectors.length ?? 0;
-  for (let k = 0; k < count; k++) {
-    const hits = selection.direct(role.metadata.name, k);
-    if (hits.includes(from) || hits.some((h) => selection.aggregated.has(h) && selection.selectedBy(h).has(from))) {
-      if (written[k] !== undefined) return ['aggregationRule', 'clusterRoleSelectors', written[k]];
+  const found = new Map<string, Path>();
+  const find = (from: string): Path => {
+    for (let k = 0; k < count; k++) {
+      const hits = selection.direct(role.metadata.name, k);
+      if (hits.includes(from) || hits.some((h) => selection.aggregated.has(h) && selection.selectedBy(h).has(from))) {
+        if (written[k] !== undefined) return ['aggregationRule', 'clusterRoleSelectors', written[k]];
+      }
     }
-  }
-  return ['aggregationRule'];
+    return ['aggregationRule'];
+  };
+  return (from) => found.get(from) ?? found.set(from, find(from)).get(from)!;
 }
 
-/** The written rule of a workspace ClusterRole equal to `rule`, for related information. */
-function ruleRelated(ctx: CheckContext, name: string, rule: PolicyRule): Related | undefined {
-  const m = ctx.workspace.manifestOf(ctx.workspace.policy.clusterRoles.find((c) => c.metadata.name === name)?.source);
-  if (!m) return undefined;
-  const view = ruleViews(m).find((v) => rulesEqual(toPolicyRule(v), rule));
-  const path: Path = view ? ['rules', view.index] : ['metadata', 'name'];
-  return { file: m.file, span: spanAt(m.node, path), message: `the rule, in ClusterRole ${name}` };
+/**
+ * For related information: `(name, rule)` gives the written rule equal to `rule` of the workspace's
+ * ClusterRole `name`. Each role is read once, when first asked about (aggregated roles take many rules of each).
+ */
+function writtenRules(workspace: Workspace): (name: string, rule: PolicyRule) => Related | undefined {
+  const first = new Map<string, ClusterRole>();
+  for (const c of workspace.policy.clusterRoles) if (!first.has(c.metadata.name)) first.set(c.metadata.name, c);
+  const readRole = (m: Manifest | undefined) => {
+    if (!m) return undefined;
+    const tree = m.node;
+    const rules = ruleViews(m).map((v) => ({ rule: toPolicyRule(v), span: spanAt(tree, ['rules', v.index]) }));
+    return { file: m.file, name: spanAt(tree, ['metadata', 'name']), rules };
+  };
+  const read = new Map<string, ReturnType<typeof readRole>>();
+  return (name, rule) => {
+    if (!read.has(name)) read.set(name, readRole(workspace.manifestOf(first.get(name)?.source)));
+    const role = read.get(name);
+    if (!role) return undefined;
+    const span = role.rules.find((r) => rulesEqual(r.rule, rule))?.span ?? role.name;
+    return { file: role.file, span, message: `the rule, in ClusterRole ${name}` };
+  };
 }
 
 /** The workspace's Roles and ClusterRoles in effect (not replaced by a later object of the same name). */
@@ -431,11 +458,12 @@ export function reachOf(ctx: CheckContext, role: AnyRole, scopes: readonly Scope
   const ix = indexOf(ctx);
   const inNamespace = scopes.some((s) => s !== 'cluster');
   let cached = ix.reach.get(role);
-  if (!cached) ix.reach.set(role, (cached = [computeReach(ix, role, false), computeReach(ix, role, true)]));
+  if (!cached) ix.reach.set(role, (cached = computeReach(ix, role)));
   return cached[inNamespace ? 1 : 0];
 }
 
-function computeReach(ix: Index, role: AnyRole, inNamespace: boolean): Reach {
+/** Who holds the role's cluster-scoped grants, and its others. */
+function computeReach(ix: Index, role: AnyRole): [Reach, Reach] {
   const name = role.metadata.name;
   const ev = ix.workspace.evaluator;
   const refs: Array<[Binding[], string | undefined]> =
@@ -445,21 +473,24 @@ function computeReach(ix: Index, role: AnyRole, inNamespace: boolean): Reach {
           [ev.bindingsTo('ClusterRole', '', name), undefined],
           ...(ix.aggregators.get(name) ?? []).map((a): [Binding[], string] => [ev.bindingsTo('ClusterRole', '', a), a]),
         ];
-  const reach: Reach = { level: 0, broad: false, grantees: [], inert: [] };
+  const cluster: Reach = { level: 0, broad: false, grantees: [], inert: [] };
+  const any: Reach = { level: 0, broad: false, grantees: [], inert: [] };
+  const grant = (reach: Reach, binding: Binding, via: string | undefined, broad: boolean): void => {
+    reach.grantees.push(via ? { binding, via } : { binding });
+    reach.level = Math.max(reach.level, binding.kind === 'ClusterRoleBinding' ? 2 : 1) as Reach['level'];
+    if (broad) reach.broad = true;
+  };
   for (const [bindings, via] of refs) {
     for (const binding of bindings) {
       const subjects = liveSubjects(binding);
       if (subjects.length === 0) continue;
-      if (binding.kind === 'RoleBinding' && !inNamespace) {
-        reach.inert.push(binding);
-        continue;
-      }
-      reach.grantees.push(via ? { binding, via } : { binding });
-      reach.level = Math.max(reach.level, binding.kind === 'ClusterRoleBinding' ? 2 : 1) as Reach['level'];
-      if (subjects.some(isBroad)) reach.broad = true;
+      const broad = subjects.some(isBroad);
+      if (binding.kind === 'RoleBinding') cluster.inert.push(binding);
+      else grant(cluster, binding, via, broad);
+      grant(any, binding, via, broad);
     }
   }
-  return reach;
+  return [cluster, any];
 }
 
 const ORDER: Severity[] = ['hint', 'information', 'warning', 'error'];
@@ -480,20 +511,20 @@ export function severityOf(top: Severity, reach: Reach, restricted = false): Sev
 
 const MAX_LISTED = 3;
 
-function listed(items: string[], what: string): string {
-  return items.length > MAX_LISTED
-    ? `${items.slice(0, MAX_LISTED).join('; ')}; and ${items.length - MAX_LISTED} more ${what}`
-    : items.join('; ');
+/** The first items described, and how many more: a popular role has thousands of bindings. */
+function listed<T>(items: readonly T[], describe: (item: T) => string, what: string): string {
+  const shown = items.slice(0, MAX_LISTED).map(describe).join('; ');
+  return items.length > MAX_LISTED ? `${shown}; and ${items.length - MAX_LISTED} more ${what}` : shown;
 }
 
 /** "Bound to Group system:authenticated by ClusterRoleBinding x (cluster-wide)." */
 export function reachText(reach: Reach, role: AnyRole): string {
   if (reach.grantees.length === 0 && reach.inert.length > 0) {
-    const names = listed(reach.inert.map(describeBinding), 'RoleBindings');
+    const names = listed(reach.inert, describeBinding, 'RoleBindings');
     return `It is bound only by ${names}, and a RoleBinding never grants cluster-scoped requests: nobody holds this until a ClusterRoleBinding references ${describeRole(role)}.`;
   }
   if (reach.grantees.length === 0) return `${describeRole(role)} is not bound yet: this applies to whoever it is bound to.`;
-  const parts = reach.grantees.map(({ binding, via }) => {
+  const grant = ({ binding, via }: Grantee): string => {
     const subjects = liveSubjects(binding).map((s) => describeSubject(s, binding));
     const who =
       subjects.length > MAX_LISTED
@@ -502,16 +533,23 @@ export function reachText(reach: Reach, role: AnyRole): string {
     const through = via ? ` through aggregated ClusterRole ${via}` : '';
     const where = binding.kind === 'ClusterRoleBinding' ? 'cluster-wide' : `in namespace ${binding.metadata.namespace ?? ''}`;
     return `to ${who} by ${describeBinding(binding)}${through} (${where})`;
-  });
-  return `Bound ${listed(parts, 'bindings')}.`;
+  };
+  return `Bound ${listed(reach.grantees, grant, 'bindings')}.`;
 }
 
-/** The workspace bindings that grant, for related information. */
+const grantsRelated = new WeakMap<Reach, Related[]>();
+
+/** The workspace bindings that grant, for related information (read once per reach: many findings share it). */
 export function reachRelated(ctx: CheckContext, reach: Reach): Related[] {
-  return reach.grantees.slice(0, 10).flatMap(({ binding }) => {
-    const m = ctx.workspace.manifestOf(binding.source);
-    return m ? [{ file: m.file, span: spanAt(m.node, ['roleRef', 'name']), message: `${describeBinding(binding)} grants it` }] : [];
-  });
+  let related = grantsRelated.get(reach);
+  if (!related) {
+    related = reach.grantees.slice(0, 10).flatMap(({ binding }) => {
+      const m = ctx.workspace.manifestOf(binding.source);
+      return m ? [{ file: m.file, span: spanAt(m.node, ['roleRef', 'name']), message: `${describeBinding(binding)} grants it` }] : [];
+    });
+    grantsRelated.set(reach, related);
+  }
+  return related;
 }
 
 /** A workspace role's name, for related information. */
@@ -577,17 +615,18 @@ export function ruleCheck(spec: RuleCheckSpec): RuleCheck {
       for (const site of roleSites(ctx)) {
         if (site.holdsAll) continue; // cluster-admin-equivalent says it all, at the same selector
         // An aggregated role's findings, one per selector.
-        const bySelector = new Map<string, Array<{ from: NonNullable<SiteRule['from']>; risk: RuleRisk }>>();
+        let bySelector: Map<string, Array<{ from: NonNullable<SiteRule['from']>; risk: RuleRisk }>> | undefined;
         for (const { rule, view, from } of site.rules) {
           const risk = spec.risk(rule, site.role.kind, ctx);
           if (!risk) continue;
           if (view) out.push(writtenFinding(ctx, spec, site, view, risk));
           else if (from) {
             const key = from.selector.join('.');
+            bySelector ??= new Map();
             (bySelector.get(key) ?? bySelector.set(key, []).get(key)!).push({ from, risk });
           }
         }
-        for (const group of bySelector.values()) out.push(aggregatedFinding(ctx, spec, site, group));
+        if (bySelector) for (const group of bySelector.values()) out.push(aggregatedFinding(ctx, spec, site, group));
       }
       return out;
     },
@@ -715,13 +754,16 @@ export function subjectCheck(spec: SubjectCheckSpec): Check {
     run(ctx: CheckContext): Finding[] {
       const out: Finding[] = [];
       for (const { binding, manifest } of bindingSites(ctx)) {
-        const seq = nodeAt(manifest.node, ['subjects']);
+        const matches = binding.subjects.map((s) => spec.match(s, binding));
+        if (!matches.some(Boolean)) continue; // the tree (built anew for a live object) is read only then
+        const tree = manifest.node;
+        const seq = nodeAt(tree, ['subjects']);
         if (seq?.type !== 'seq') continue;
         // Decoded subjects are the map items, in order.
         const written = seq.items.flatMap((n, i) => (n.type === 'map' ? [i] : []));
-        binding.subjects.forEach((s, k) => {
-          const m = spec.match(s, binding);
-          if (m && written[k] !== undefined) out.push(subjectFinding(ctx, spec, binding, manifest, written[k], m));
+        matches.forEach((m, k) => {
+          if (m && written[k] !== undefined)
+            out.push(subjectFinding(ctx, spec, binding, manifest, spanAt(tree, ['subjects', written[k], 'name']), m));
         });
       }
       return out;
@@ -729,7 +771,8 @@ export function subjectCheck(spec: SubjectCheckSpec): Check {
   };
 }
 
-function subjectFinding(ctx: CheckContext, spec: SubjectCheckSpec, b: Binding, m: Manifest, index: number, match: SubjectMatch): Finding {
+/** `span`: the subject's name. */
+function subjectFinding(ctx: CheckContext, spec: SubjectCheckSpec, b: Binding, m: Manifest, span: Span, match: SubjectMatch): Finding {
   const ns = b.kind === 'RoleBinding' ? (b.metadata.namespace ?? '') : '';
   const resolved = ctx.workspace.evaluator.resolveRoleRef(b, ns);
   const ref = `${b.roleRef.kind} ${b.roleRef.name}`;
@@ -738,15 +781,13 @@ function subjectFinding(ctx: CheckContext, spec: SubjectCheckSpec, b: Binding, m
   const where = b.kind === 'ClusterRoleBinding' ? 'in every namespace and at cluster scope' : `in namespace ${ns}`;
   const message = `${describeBinding(b)} grants ${ref} to ${match.who}, ${where}: ${grants}. ${spec.fix}`;
   const steps = (match.lower ?? 0) + (b.kind === 'RoleBinding' ? 1 : 0) + (empty ? 1 : 0);
-  const f: Finding = { check: spec.id, severity: lower(spec.severity, steps), message, file: m.file, span: nameSpan(m, index) };
+  const f: Finding = { check: spec.id, severity: lower(spec.severity, steps), message, file: m.file, span };
   if (!('error' in resolved)) {
     const related = roleRelated(ctx, resolved.role, `${describeRole(resolved.role)}, the role it grants`);
     if (related.length) f.related = related;
   }
   return f;
 }
-
-const nameSpan = (m: Manifest, index: number): Span => spanAt(m.node, ['subjects', index, 'name']);
 
 /** A User subject named with a service account's username matches that service account. */
 export function serviceAccountOf(s: Subject, b: Binding): { namespace: string; name: string } | undefined {

@@ -1,11 +1,11 @@
 // ClusterRole aggregationRule validation (ValidateClusterRole → ValidateLabelSelector, spec §10),
 // and the one valid selector that is almost surely a mistake: {} selects every ClusterRole.
-import { nodeAt, type Manifest, type Span, type YMap } from '../manifest/parse';
+import { nodeAt, toPlain, type Manifest, type Span, type YMap } from '../manifest/parse';
 import type { Check, CheckContext, Finding, Severity } from './check';
 import { forbidden, invalid, labelValueErrors, qualifiedNameErrors, required } from './fields';
 import { findingAt, type Path } from './locate';
 import { rejects } from './messages';
-import { list, str } from './read';
+import { listOf, strOf } from './read';
 
 const ID = 'invalid-aggregation-rule';
 const SELECTORS = 'aggregationRule.clusterRoleSelectors';
@@ -84,9 +84,10 @@ function selectorFindings(sel: YMap, p: string, report: Report): void {
     if (expr.type !== 'map') return;
     const path: Path = ['matchExpressions', j];
     const ep = `${p}.matchExpressions[${j}]`;
-    const operator = str(expr, 'operator');
-    const key = str(expr, 'key');
-    const values = list(expr, 'values');
+    const data = toPlain(expr);
+    const operator = strOf(data, 'operator');
+    const key = strOf(data, 'key');
+    const values = listOf(data, 'values');
     switch (operator.value) {
       case 'In':
       case 'NotIn':

@@ -1,11 +1,11 @@
 // metadata validation (ValidateObjectMeta with ValidateRBACName, spec §10) of RBAC objects and
 // ServiceAccounts: names, and namespaces where they are required or have no meaning.
-import { nodeAt, type Manifest } from '../manifest/parse';
+import type { Manifest } from '../manifest/parse';
 import type { Check, CheckContext, Finding, Severity } from './check';
 import { dns1123LabelErrors, dns1123SubdomainErrors, forbidden, invalid, pathSegmentNameErrors, required } from './fields';
 import { findingAt } from './locate';
 import { rejects } from './messages';
-import { notAMap, str } from './read';
+import { notAMap, strOf } from './read';
 
 const ID = 'invalid-name';
 const NAMESPACED = new Set(['Role', 'RoleBinding', 'ServiceAccount']);
@@ -24,11 +24,11 @@ function metadataFindings(m: Manifest): Finding[] {
   const at = (field: string, message: string, severity: Severity = 'error'): void => {
     out.push(findingAt(ID, severity, m, ['metadata', field], message));
   };
-  if (notAMap(m, 'metadata')) return out;
-  const meta = nodeAt(m.node, ['metadata']);
-  const name = str(meta, 'name');
-  const generateName = str(meta, 'generateName');
-  const namespace = str(meta, 'namespace');
+  if (notAMap(m.value, 'metadata')) return out;
+  const meta = m.value.metadata;
+  const name = strOf(meta, 'name');
+  const generateName = strOf(meta, 'generateName');
+  const namespace = strOf(meta, 'namespace');
 
   if (!name.wrongType) {
     if (name.value === '' && generateName.value === '') {

@@ -6,8 +6,7 @@ import type { Check, CheckContext, Finding, Related } from './check';
 import { invalid, required, unsupported, pathSegmentNameErrors } from './fields';
 import { findingAt, spanAt } from './locate';
 import { rejects } from './messages';
-import { isBindingKind, notAMap, str } from './read';
-import { nodeAt } from '../manifest/parse';
+import { isBindingKind, notAMap, strOf } from './read';
 
 const ID = 'invalid-role-ref';
 
@@ -23,11 +22,11 @@ export const invalidRoleRef: Check = {
 
 function refFindings(m: Manifest, objects: CheckContext['objects']): Finding[] {
   const out: Finding[] = [];
-  if (notAMap(m, 'roleRef')) return out;
-  const ref = nodeAt(m.node, ['roleRef']);
-  const apiGroup = str(ref, 'apiGroup');
-  const kind = str(ref, 'kind');
-  const name = str(ref, 'name');
+  if (notAMap(m.value, 'roleRef')) return out;
+  const ref = m.value.roleRef;
+  const apiGroup = strOf(ref, 'apiGroup');
+  const kind = strOf(ref, 'kind');
+  const name = strOf(ref, 'name');
   const at = (field: string, message: string): Finding => {
     const f = findingAt(ID, 'error', m, ['roleRef', field], message);
     out.push(f);

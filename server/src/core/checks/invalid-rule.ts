@@ -6,7 +6,7 @@ import type { Check, CheckContext, Finding } from './check';
 import { invalid, required } from './fields';
 import { findingAt, type Path } from './locate';
 import { names, rejects } from './messages';
-import { isRoleKind, rules, type RuleView } from './read';
+import { isRoleKind, roleRules, type RuleView } from './read';
 
 const ID = 'invalid-rule';
 
@@ -17,7 +17,7 @@ export const invalidRule: Check = {
   run(ctx: CheckContext): Finding[] {
     const api = ApiIndex.of(ctx.workspace.catalogue);
     return ctx.objects.flatMap(({ manifest }) =>
-      isRoleKind(manifest.kind) ? rules(manifest).flatMap((r) => ruleFindings(manifest, r, api)) : [],
+      isRoleKind(manifest.kind) ? roleRules(ctx, manifest).flatMap((r) => ruleFindings(manifest, r, api)) : [],
     );
   },
 };

@@ -1,12 +1,12 @@
 // Subject validation of RoleBindings and ClusterRoleBindings (ValidateRoleBindingSubject, spec §10).
-import type { Manifest, YMap } from '../manifest/parse';
+import type { Manifest } from '../manifest/parse';
 import { RBAC_GROUP } from '../rbac/types';
 import { splitServiceAccountUsername } from '../rbac/identity';
 import type { Check, CheckContext, Finding, Severity } from './check';
 import { dns1123SubdomainErrors, invalid, required, unsupported } from './fields';
 import { findingAt } from './locate';
 import { rejects } from './messages';
-import { isBindingKind, mapItems, str } from './read';
+import { isBindingKind, mapItemsOf, strOf } from './read';
 
 const ID = 'invalid-subject';
 const KINDS = ['ServiceAccount', 'User', 'Group'];
@@ -18,21 +18,23 @@ export const invalidSubject: Check = {
     'A subject the API server rejects: unknown kind (kinds are case-sensitive), missing name, a ServiceAccount with an apiGroup or without namespace',
   run(ctx: CheckContext): Finding[] {
     return ctx.objects.flatMap(({ manifest }) =>
-      isBindingKind(manifest.kind) ? mapItems(manifest, 'subjects').flatMap((s) => subjectFindings(manifest, s.node, s.index)) : [],
+      isBindingKind(manifest.kind)
+        ? mapItemsOf(manifest.value, 'subjects').flatMap((s) => subjectFindings(manifest, s.value, s.index))
+        : [],
     );
   },
 };
 
-function subjectFindings(m: Manifest, node: YMap, i: number): Finding[] {
+function subjectFindings(m: Manifest, subject: Record<string, unknown>, i: number): Finding[] {
   const out: Finding[] = [];
   const p = `subjects[${i}]`;
   const at = (field: string, message: string, severity: Severity = 'error'): void => {
     out.push(findingAt(ID, severity, m, ['subjects', i, field], message));
   };
-  const kind = str(node, 'kind');
-  const name = str(node, 'name');
-  const apiGroup = str(node, 'apiGroup');
-  const namespace = str(node, 'namespace');
+  const kind = strOf(subject, 'kind');
+  const name = strOf(subject, 'name');
+  const apiGroup = strOf(subject, 'apiGroup');
+  const namespace = strOf(subject, 'namespace');
   if (!name.wrongType && name.value === '') at('name', `${required(`${p}.name`)} — ${rejects(m)}. Name the ${kind.value || 'subject'}.`);
   if (kind.wrongType) return out;
   switch (kind.value) {

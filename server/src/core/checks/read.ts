@@ -1,23 +1,23 @@
-// Typed reads of manifest trees for the checks. They keep every node, so a finding can point at
-// the exact element, and indexes as written, so field paths match the API server's.
+// Typed reads of manifests for the checks, with indexes as written, so that field paths match the
+// API server's. They read the plain data (Manifest.value, the same as the tree), and a finding is
+// located in the tree only once found (locate.ts): a live object's tree is built anew on each
+// access of `node`. str and mapItems read a tree, for the features that point into it.
 import { nodeAt, type Manifest, type YMap, type YNode } from '../manifest/parse';
+import type { CheckContext } from './check';
 
 export interface Str {
   /** '' when absent or null, as Go decodes it. */
   value: string;
-  node?: YNode;
   /** Present with a non-string value: the manifest reader reports it, checks skip it. */
   wrongType: boolean;
 }
 
 export interface StrItem {
   value: string;
-  node: YNode;
   index: number;
 }
 
 export interface List {
-  node?: YNode;
   /** Number of items as written (0 when absent or null). */
   count: number;
   /** The string items (null items read as ""), with their indexes. */
@@ -25,30 +25,44 @@ export interface List {
   wrongType: boolean;
 }
 
-const isNull = (n: YNode | undefined): boolean => n === undefined || (n.type === 'scalar' && n.value === null);
+/** Plain data of a map: an object, not an array. */
+const isMapData = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A field that is set but is not a map: the manifest reader reports it, checks skip what is inside. */
-export function notAMap(m: Manifest, key: string): boolean {
-  const node = nodeAt(m.node, [key]);
-  return !isNull(node) && node!.type !== 'map';
+/** A field of plain data that is set but is not a map: the manifest reader reports it, checks skip what is inside. */
+export function notAMap(map: Record<string, unknown>, key: string): boolean {
+  const v = map[key];
+  return v !== undefined && v !== null && !isMapData(v);
+}
+
+/** A string field from its plain data, as Go decodes it. */
+function decodeString(v: unknown): Str {
+  if (v === undefined || v === null) return { value: '', wrongType: false };
+  return typeof v === 'string' ? { value: v, wrongType: false } : { value: '', wrongType: true };
 }
 
 export function str(map: YNode | undefined, key: string): Str {
   const node = map ? nodeAt(map, [key]) : undefined;
-  if (isNull(node)) return { value: '', node, wrongType: false };
-  if (node!.type === 'scalar' && typeof node!.value === 'string') return { value: node!.value, node, wrongType: false };
-  return { value: '', node, wrongType: true };
+  // A map or list node is of the wrong type, as its plain data (an object) is.
+  return decodeString(node?.type === 'scalar' ? node.value : node);
 }
 
-export function list(map: YNode | undefined, key: string): List {
-  const node = map ? nodeAt(map, [key]) : undefined;
-  if (isNull(node)) return { node, count: 0, items: [], wrongType: false };
-  if (node!.type !== 'seq') return { node, count: 0, items: [], wrongType: true };
+/** str of plain data. */
+export function strOf(map: unknown, key: string): Str {
+  return decodeString(isMapData(map) ? map[key] : undefined);
+}
+
+/** A list of strings of plain data. */
+export function listOf(map: unknown, key: string): List {
+  const v = isMapData(map) ? map[key] : undefined;
+  if (v === undefined || v === null) return { count: 0, items: [], wrongType: false };
+  if (!Array.isArray(v)) return { count: 0, items: [], wrongType: true };
   const items: StrItem[] = [];
-  node!.items.forEach((n, index) => {
-    if (n.type === 'scalar' && (typeof n.value === 'string' || n.value === null)) items.push({ value: n.value ?? '', node: n, index });
-  });
-  return { node, count: node!.items.length, items, wrongType: false };
+  for (let index = 0; index < v.length; index++) {
+    // An undefined item is null in the tree.
+    const item: unknown = v[index];
+    if (typeof item === 'string' || item === null || item === undefined) items.push({ value: item ?? '', index });
+  }
+  return { count: v.length, items, wrongType: false };
 }
 
 /** The map items of a list field, with their indexes as written. */
@@ -58,11 +72,16 @@ export function mapItems(m: Manifest, key: string): Array<{ node: YMap; index: n
   return seq.items.flatMap((node, index) => (node.type === 'map' ? [{ node, index }] : []));
 }
 
+/** mapItems of plain data. */
+export function mapItemsOf(map: Record<string, unknown>, key: string): Array<{ value: Record<string, unknown>; index: number }> {
+  const list = map[key];
+  return Array.isArray(list) ? list.flatMap((value: unknown, index) => (isMapData(value) ? [{ value, index }] : [])) : [];
+}
+
 export type RuleField = 'verbs' | 'apiGroups' | 'resources' | 'resourceNames' | 'nonResourceURLs';
 
 export interface RuleView {
   index: number;
-  node: YMap;
   verbs: List;
   apiGroups: List;
   resources: List;
@@ -70,17 +89,27 @@ export interface RuleView {
   nonResourceURLs: List;
 }
 
-/** The rules of a Role or ClusterRole. */
+/** The rules of a Role or ClusterRole, from its plain data. */
 export function rules(m: Manifest): RuleView[] {
-  return mapItems(m, 'rules').map(({ node, index }) => ({
+  return mapItemsOf(m.value, 'rules').map(({ value, index }) => ({
     index,
-    node,
-    verbs: list(node, 'verbs'),
-    apiGroups: list(node, 'apiGroups'),
-    resources: list(node, 'resources'),
-    resourceNames: list(node, 'resourceNames'),
-    nonResourceURLs: list(node, 'nonResourceURLs'),
+    verbs: listOf(value, 'verbs'),
+    apiGroups: listOf(value, 'apiGroups'),
+    resources: listOf(value, 'resources'),
+    resourceNames: listOf(value, 'resourceNames'),
+    nonResourceURLs: listOf(value, 'nonResourceURLs'),
   }));
+}
+
+const viewsOf = new WeakMap<CheckContext['objects'], Map<Manifest, RuleView[]>>();
+
+/** The rules of a Role or ClusterRole of `ctx.objects`, read once while it lives: many checks read them. */
+export function roleRules(ctx: CheckContext, m: Manifest): RuleView[] {
+  let views = viewsOf.get(ctx.objects);
+  if (!views) viewsOf.set(ctx.objects, (views = new Map<Manifest, RuleView[]>()));
+  let read = views.get(m);
+  if (!read) views.set(m, (read = rules(m)));
+  return read;
 }
 
 export const isRoleKind = (kind: string): boolean => kind === 'Role' || kind === 'ClusterRole';

@@ -2,7 +2,7 @@
 import type { Manifest } from '../manifest/parse';
 import { ApiIndex, type ResourceInfo } from './api';
 import type { CheckContext } from './check';
-import { isRoleKind, rules, type RuleView } from './read';
+import { isRoleKind, roleRules, type RuleView } from './read';
 
 export interface RuleScope {
   groups: string[];
@@ -19,13 +19,21 @@ export interface CatalogueRule {
   api: ApiIndex;
 }
 
-/** The resource rules (not the non-resource ones) of the workspace's Roles and ClusterRoles. */
+const read = new WeakMap<CheckContext['objects'], CatalogueRule[]>();
+
+/** The resource rules (not the non-resource ones) of the Roles and ClusterRoles of `ctx.objects`; read once while it lives. */
 export function resourceRules(ctx: CheckContext): CatalogueRule[] {
+  let out = read.get(ctx.objects);
+  if (!out) read.set(ctx.objects, (out = readResourceRules(ctx)));
+  return out;
+}
+
+function readResourceRules(ctx: CheckContext): CatalogueRule[] {
   const api = ApiIndex.of(ctx.workspace.catalogue);
   const out: CatalogueRule[] = [];
   for (const { manifest } of ctx.objects) {
     if (!isRoleKind(manifest.kind)) continue;
-    for (const rule of rules(manifest)) {
+    for (const rule of roleRules(ctx, manifest)) {
       if (rule.nonResourceURLs.count > 0) continue;
       const groups = rule.apiGroups.items.map((i) => i.value);
       const anyGroup = groups.includes('*');

@@ -18,7 +18,7 @@ export const unknownResource: Check = {
     const out: Finding[] = [];
     for (const { manifest, rule, scope, api } of resourceRules(ctx)) {
       if (scope.uncertain || scope.groups.length === 0) continue;
-      for (const { value, index, node } of rule.resources.items) {
+      for (const { value, index } of rule.resources.items) {
         const { base } = splitResource(value);
         if (base === '*') continue;
         const found = inScope(api, scope, base);
@@ -48,7 +48,7 @@ export const unknownResource: Check = {
           if (guess?.note === '') fix = value.replace(base, guess.plural);
         }
         const f = itemFinding(ID, severity, manifest, ['rules', rule.index, 'resources', index], value, message);
-        if (fix) f.fix = replaceWith(node, value, fix);
+        if (fix) f.fix = replaceWith(f.span, value, fix);
         out.push(f);
       }
     }

@@ -5,7 +5,7 @@ import { ApiIndex, FINALIZERS, HTTP_VERBS, IMPERSONATION_MODES, SPECIAL_VERBS } 
 import type { Check, CheckContext, Finding, Severity } from './check';
 import { replaceWith } from './fix';
 import { itemFinding } from './locate';
-import { isRoleKind, rules, type RuleView } from './read';
+import { isRoleKind, roleRules, type RuleView } from './read';
 import { inScope, resourceRules, splitResource, withSubresource, type CatalogueRule } from './rule-scope';
 import { closest, didYouMean } from './suggest';
 
@@ -49,16 +49,29 @@ const SUBRESOURCE_WORDS: Record<string, string> = {
   logs: 'pods/log',
 };
 
+const anyVerbs = new WeakMap<ApiIndex, Set<string>>();
+
+/** The verbs a rule may name: those its resources serve (every verb when kubeid cannot list them), the special verbs and "*". */
+function acceptedVerbs(served: Map<string, Set<string>> | undefined, api: ApiIndex): Set<string> {
+  let out = served ? undefined : anyVerbs.get(api);
+  if (out) return out;
+  out = new Set<string>();
+  for (const verbs of served?.values() ?? [api.verbs]) for (const v of verbs) out.add(v);
+  for (const v of SPECIAL_VERBS) out.add(v);
+  out.add('*');
+  if (!served) anyVerbs.set(api, out);
+  return out;
+}
+
 function resourceRuleFindings({ manifest, rule, scope, api }: CatalogueRule): Finding[] {
   const served = servedVerbs({ manifest, rule, scope, api });
-  const accepted = new Set([...(served ? [...served.values()].flatMap((v) => [...v]) : api.verbs), ...SPECIAL_VERBS, '*']);
-  const described = served ? [...served].map(([r, verbs]) => `${r}: ${[...verbs].join(', ')}`) : [];
+  const accepted = acceptedVerbs(served, api);
   const out: Finding[] = [];
-  for (const { value, index, node } of rule.verbs.items) {
-    const problem = verbProblem(value, accepted, api, described);
+  for (const { value, index } of rule.verbs.items) {
+    const problem = verbProblem(value, accepted, api, served);
     if (!problem) continue;
     const f = itemFinding(ID, problem.severity, manifest, ['rules', rule.index, 'verbs', index], value, problem.message);
-    if (problem.fix) f.fix = replaceWith(node, value, problem.fix);
+    if (problem.fix) f.fix = replaceWith(f.span, value, problem.fix);
     out.push(f);
   }
   return out;
@@ -89,7 +102,7 @@ function verbProblem(
   verb: string,
   accepted: Set<string>,
   api: ApiIndex,
-  described: string[],
+  served: Map<string, Set<string>> | undefined,
 ): { severity: Severity; message: string; fix?: string } | undefined {
   if (accepted.has(verb)) return undefined;
   const exact = 'RBAC compares verbs exactly (case-sensitive)';
@@ -106,10 +119,11 @@ function verbProblem(
       };
     }
     if (mode[3] === undefined || accepted.has(mode[3])) return undefined;
-    const inner = verbProblem(mode[3], accepted, api, described);
+    const inner = verbProblem(mode[3], accepted, api, served);
     return inner && { severity: inner.severity, message: `its verb ${JSON.stringify(mode[3])}: ${inner.message}` };
   }
   if (api.verbs.has(verb)) {
+    const described = served ? [...served].map(([r, verbs]) => `${r}: ${[...verbs].join(', ')}`) : [];
     return {
       severity: 'hint',
       message: `no resource of this rule serves this verb (${described.join('; ')}): the API server never asks for it here, so it grants nothing. Remove it, or move it to a rule for a resource that has it.`,
@@ -129,13 +143,13 @@ function nonResourceFindings(ctx: CheckContext): Finding[] {
   const toMethod: Record<string, string> = { create: 'post', update: 'put', list: 'get', watch: 'get', read: 'get' };
   for (const { manifest } of ctx.objects) {
     if (!isRoleKind(manifest.kind)) continue;
-    for (const rule of rules(manifest)) {
+    for (const rule of roleRules(ctx, manifest)) {
       if (rule.nonResourceURLs.count === 0 || rule.resources.count > 0 || rule.apiGroups.count > 0) continue;
-      for (const { value, index, node } of rule.verbs.items) {
+      for (const { value, index } of rule.verbs.items) {
         if (methods.has(value)) continue;
         const guess = toMethod[value.toLowerCase()] ?? closest(value, HTTP_VERBS);
         const f = nonResourceFinding(manifest, rule, index, value, guess);
-        if (guess) f.fix = replaceWith(node, value, guess);
+        if (guess) f.fix = replaceWith(f.span, value, guess);
         out.push(f);
       }
     }

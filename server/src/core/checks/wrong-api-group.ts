@@ -28,7 +28,7 @@ export function coreOrVersioned(group: string, api: ApiIndex): string | undefine
 
 function groupFindings({ manifest, rule, api }: CatalogueRule): Finding[] {
   const out: Finding[] = [];
-  for (const { value, index, node } of rule.apiGroups.items) {
+  for (const { value, index } of rule.apiGroups.items) {
     if (api.hasGroup(value)) continue;
     const meant = coreOrVersioned(value, api);
     if (meant === undefined) continue;
@@ -38,7 +38,7 @@ function groupFindings({ manifest, rule, api }: CatalogueRule): Finding[] {
         : 'apiGroups take the group name without a version';
     const message = `matches no API group: ${why}, so this rule grants nothing through it. Write ${JSON.stringify(meant)}.`;
     const f = itemFinding(ID, 'warning', manifest, ['rules', rule.index, 'apiGroups', index], value, message);
-    f.fix = replaceWith(node, value, meant);
+    f.fix = replaceWith(f.span, value, meant);
     out.push(f);
   }
   return out;

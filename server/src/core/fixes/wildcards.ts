@@ -2,8 +2,8 @@
 // the verbs the rule's resources serve, or the resources of the rule's groups.
 import { ApiIndex, type ResourceInfo } from '../checks/api';
 import type { CheckContext } from '../checks/check';
-import { isRoleKind, rules, type RuleView } from '../checks/read';
-import type { ParsedFile, Span } from '../manifest/parse';
+import { isRoleKind, mapItems, rules, type RuleField, type RuleView } from '../checks/read';
+import { nodeAt, type ParsedFile, type Span, type YMap, type YSeq } from '../manifest/parse';
 import { replaceItem } from './edit';
 import type { QuickFix } from './index';
 
@@ -11,14 +11,22 @@ import type { QuickFix } from './index';
 const MAX_RESOURCES = 30;
 const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
-/** The rule of a Role or ClusterRole that contains the span. */
-export function ruleAt(ctx: CheckContext, file: string, span: Span): RuleView | undefined {
+/** The rule of a Role or ClusterRole that contains the span, and its node. */
+export function ruleAt(ctx: CheckContext, file: string, span: Span): { rule: RuleView; node: YMap } | undefined {
   for (const { manifest } of ctx.objects) {
     if (manifest.file !== file || !isRoleKind(manifest.kind)) continue;
     if (span.start < manifest.span.start || span.start > manifest.span.end) continue;
-    return rules(manifest).find((r) => r.node.span.start <= span.start && span.start <= r.node.span.end);
+    const at = mapItems(manifest, 'rules').find(({ node }) => node.span.start <= span.start && span.start <= node.span.end);
+    const rule = at && rules(manifest).find((r) => r.index === at.index);
+    return rule && { rule, node: at.node };
   }
   return undefined;
+}
+
+/** The list node of a rule's field, when it is a list. */
+export function listNode(rule: YMap, field: RuleField): YSeq | undefined {
+  const seq = nodeAt(rule, [field]);
+  return seq?.type === 'seq' ? seq : undefined;
 }
 
 const byOrder = (a: string, b: string): number => {
@@ -28,9 +36,11 @@ const byOrder = (a: string, b: string): number => {
 };
 
 export function explicitVerbs(ctx: CheckContext, f: ParsedFile, span: Span): QuickFix[] {
-  const rule = ruleAt(ctx, f.file, span);
+  const at = ruleAt(ctx, f.file, span);
+  const rule = at?.rule;
   const star = rule?.verbs.items.find((i) => i.value === '*');
-  if (!rule || !star || rule.nonResourceURLs.count > 0 || rule.verbs.node?.type !== 'seq') return [];
+  const seq = at && listNode(at.node, 'verbs');
+  if (!rule || !star || rule.nonResourceURLs.count > 0 || !seq) return [];
   const api = ApiIndex.of(ctx.workspace.catalogue);
   const groups = rule.apiGroups.items.map((i) => i.value);
   const verbs = new Set<string>();
@@ -45,15 +55,17 @@ export function explicitVerbs(ctx: CheckContext, f: ParsedFile, span: Span): Qui
   }
   const present = new Set(rule.verbs.items.map((i) => i.value));
   const added = [...verbs].filter((v) => !present.has(v)).sort(byOrder);
-  const edit = replaceItem(f.text, rule.verbs.node, star.node, added);
+  const edit = replaceItem(f.text, seq, seq.items[star.index], added);
   if (!edit) return [];
   return [{ title: `Replace "*" with the verbs these resources serve: ${added.join(', ')}`, edits: [edit], preferred: true }];
 }
 
 export function explicitResources(ctx: CheckContext, f: ParsedFile, span: Span): QuickFix[] {
-  const rule = ruleAt(ctx, f.file, span);
+  const at = ruleAt(ctx, f.file, span);
+  const rule = at?.rule;
   const star = rule?.resources.items.find((i) => i.value === '*');
-  if (!rule || !star || rule.resources.node?.type !== 'seq') return [];
+  const seq = at && listNode(at.node, 'resources');
+  if (!rule || !star || !seq) return [];
   const api = ApiIndex.of(ctx.workspace.catalogue);
   const groups = rule.apiGroups.items.map((i) => i.value);
   // Only groups whose resources kubeid knows all of.
@@ -64,7 +76,7 @@ export function explicitResources(ctx: CheckContext, f: ParsedFile, span: Span):
   const found = api.resourcesIn(groups).filter((r) => !r.removed && serves(r) && !present.has(r.plural));
   const names = [...new Set(found.map((r) => r.plural))];
   if (names.length > MAX_RESOURCES) return [];
-  const edit = replaceItem(f.text, rule.resources.node, star.node, names);
+  const edit = replaceItem(f.text, seq, seq.items[star.index], names);
   if (!edit) return [];
   const where = groups.map((g) => (g === '' ? 'the core group' : `"${g}"`)).join(', ');
   const title = `Replace "*" with the ${names.length} resources of ${where} (subresources are no longer granted)`;
