@@ -155,4 +155,23 @@ void describe('the access graph of a connected cluster in code-server', { skip, 
     }
     assert.ok(found, 'the access matrix of User jane opened');
   });
+
+  void it('the cluster graph follows a watch event: a binding created in the cluster joins the focus around its role', async () => {
+    const e = editor!;
+    // The matrix of the test above closed, the graph shown again: a hidden panel is not refreshed.
+    await e.page.locator('.tab', { hasText: 'Access: jane' }).locator('.codicon-close').click();
+    await e.page.locator('.tab', { hasText: 'kubeid: Access Graph' }).click();
+    const graph = e.page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await graph.locator('g.node[data-id="Role:shop/live-deployer"]').waitFor({ timeout: slow });
+    assert.equal(await graph.locator('g.node[data-id="RoleBinding:shop/kim-deploys"]').count(), 0);
+    api!.apply({
+      apiVersion: `${RG}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name: 'kim-deploys', namespace: 'shop' },
+      roleRef: { apiGroup: RG, kind: 'Role', name: 'live-deployer' },
+      subjects: [{ kind: 'User', apiGroup: RG, name: 'kim' }],
+    });
+    await graph.locator('g.node[data-id="RoleBinding:shop/kim-deploys"]').waitFor({ timeout: slow });
+    assert.equal(await graph.locator('#source').inputValue(), 'cluster', 'still the cluster');
+  });
 });

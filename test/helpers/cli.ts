@@ -1,5 +1,5 @@
-// The bundled CLI (node dist/cli.js) run as a user runs it: from the repository root, without the
-// user's kube config (KUBECONFIG empty unless a test passes its own), with its exit code and output.
+// The bundled CLI (node dist/cli.js) run as a user runs it, from the repository root, with its exit
+// code and output. $KUBECONFIG is cleared: a test that talks to a cluster names its --kubeconfig.
 import { spawnSync } from 'node:child_process';
 import { repoPath, repoRoot } from './repo';
 
